@@ -1,0 +1,5 @@
+import { revokeMemberSessionsOp } from '@/lib/api/members';
+import { tenantRoute } from '@/lib/http/route';
+import { revokeMemberSessions } from '@/lib/tenancy/members';
+
+export const POST = tenantRoute(revokeMemberSessionsOp, ({ tx, params }) => revokeMemberSessions(tx, params.id));

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { defineOperation } from '@/lib/http/operation';
+import { pageSchema } from '@/lib/http/pagination';
+import { memberSchema, updateMemberSchema } from '@/lib/tenancy/members';
+import { idParams, listQuery } from './common';
+
+export const listMembersOp = defineOperation({
+  id: 'listMembers',
+  method: 'GET',
+  path: '/api/v1/members',
+  summary: 'List members of the organization',
+  tag: 'members',
+  auth: 'tenant',
+  permission: 'members:read',
+  query: listQuery,
+  response: pageSchema(memberSchema),
+});
+
+export const updateMemberOp = defineOperation({
+  id: 'updateMember',
+  method: 'PATCH',
+  path: '/api/v1/members/{id}',
+  summary: "Change a member's role",
+  tag: 'members',
+  auth: 'tenant',
+  permission: 'members:manage',
+  params: idParams,
+  body: updateMemberSchema,
+  response: memberSchema,
+});
+
+export const removeMemberOp = defineOperation({
+  id: 'removeMember',
+  method: 'DELETE',
+  path: '/api/v1/members/{id}',
+  summary: 'Remove a member; their access ends at once',
+  tag: 'members',
+  auth: 'tenant',
+  permission: 'members:manage',
+  params: idParams,
+});
+
+export const revokeMemberSessionsOp = defineOperation({
+  id: 'revokeMemberSessions',
+  method: 'POST',
+  path: '/api/v1/members/{id}/revoke-sessions',
+  summary: "Sign a member out of every browser session",
+  tag: 'members',
+  auth: 'tenant',
+  permission: 'members:manage',
+  params: idParams,
+  response: z.object({ revoked: z.number().int() }),
+});

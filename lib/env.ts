@@ -1,0 +1,84 @@
+import { z } from 'zod';
+
+const optionalUrl = z.url().optional();
+const optionalSecret = z.string().min(1).optional();
+const bool = z
+  .enum(['0', '1', 'true', 'false'])
+  .optional()
+  .transform((v) => v === '1' || v === 'true');
+
+// Empty strings in .env files mean "unset", not "set to nothing".
+function blankToUndefined(source: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(source)) if (v !== undefined && v !== '') out[k] = v;
+  return out;
+}
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  VERCEL: bool,
+  APP_URL: z.url().optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// or postgresql:// URL')
+    .optional(),
+  DATABASE_OWNER_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_OWNER_URL must be a postgres:// or postgresql:// URL')
+    .optional(),
+  DATABASE_DRIVER: z.enum(['auto', 'pglite', 'neon', 'pg']).default('auto'),
+  PGLITE_DIR: z.string().default('.data/pglite'),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  BETTER_AUTH_SECRET: z.string().min(32, 'BETTER_AUTH_SECRET must be at least 32 characters').optional(),
+  RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().min(1).default(100),
+  RATE_LIMIT_API_KEY_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+  RATE_LIMIT_AUTH_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
+  PLATFORM_ADMIN_TOKEN: z.string().min(24, 'PLATFORM_ADMIN_TOKEN must be at least 24 characters').optional(),
+  KV_REST_API_URL: optionalUrl,
+  KV_REST_API_TOKEN: optionalSecret,
+  UPSTASH_REDIS_REST_URL: optionalUrl,
+  UPSTASH_REDIS_REST_TOKEN: optionalSecret,
+  INNGEST_EVENT_KEY: optionalSecret,
+  INNGEST_SIGNING_KEY: optionalSecret,
+  INNGEST_BASE_URL: optionalUrl,
+  INNGEST_DEV: optionalSecret,
+  OPENAI_API_KEY: optionalSecret,
+  OPENAI_BASE_URL: optionalUrl,
+  ASSEMBLYAI_API_KEY: optionalSecret,
+  ASSEMBLYAI_BASE_URL: optionalUrl,
+  SELF_HOSTED_AI_URL: optionalUrl,
+  SELF_HOSTED_AI_KEY: optionalSecret,
+  SELF_HOSTED_AI_MODEL: optionalSecret,
+  BLOB_READ_WRITE_TOKEN: optionalSecret,
+  BLOB_DIR: z.string().default('.data/blobs'),
+  METRICS_TOKEN: optionalSecret,
+  ALERT_SLACK_WEBHOOK_URL: optionalUrl,
+  MAINTENANCE_MODE: bool,
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {}
+
+export function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const result = envSchema.safeParse(blankToUndefined(source));
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new EnvError(`Invalid environment configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+let cached: Env | undefined;
+
+// Read lazily so that tests and scripts can set process.env before first use.
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+export function resetEnvForTests(): void {
+  cached = undefined;
+}

@@ -1,0 +1,30 @@
+import { chooseDriver, getDbHandle } from '@/lib/db/client';
+import { getEnv, type Env } from '@/lib/env';
+import { logger } from '@/lib/log';
+
+export function describeBackends(env: Env): Record<string, string> {
+  const driver = chooseDriver(env);
+  const kvConfigured = Boolean((env.KV_REST_API_URL && env.KV_REST_API_TOKEN) || (env.UPSTASH_REDIS_REST_URL && env.UPSTASH_REDIS_REST_TOKEN));
+  const ai = ['offline'];
+  if (env.OPENAI_API_KEY) ai.push('openai');
+  if (env.SELF_HOSTED_AI_URL) ai.push('self-hosted');
+  if (env.ASSEMBLYAI_API_KEY) ai.push('assemblyai');
+  return {
+    database: driver === 'pglite' ? `PGlite (embedded) at ${env.PGLITE_DIR}` : driver === 'neon' ? 'Neon (serverless WebSocket pool)' : 'PostgreSQL (pg pool)',
+    kv: kvConfigured ? 'Upstash REST (@vercel/kv)' : 'in-process store',
+    rateLimits: kvConfigured ? '@upstash/ratelimit over KV' : 'in-process limiter',
+    pipelines: env.INNGEST_EVENT_KEY || env.INNGEST_BASE_URL ? 'Inngest' : 'local runner (in-process, state in Postgres)',
+    ai: ai.join(', '),
+    files: env.BLOB_READ_WRITE_TOKEN ? 'Vercel Blob' : `local disk at ${env.BLOB_DIR}`,
+  };
+}
+
+export async function startServer(): Promise<void> {
+  const env = getEnv();
+  if (env.VERCEL && chooseDriver(env) === 'pglite') {
+    throw new Error('On Vercel the embedded database is refused (serverless disks do not last): set DATABASE_URL.');
+  }
+  for (const [concern, backend] of Object.entries(describeBackends(env))) logger.info(`backend ${concern}: ${backend}`, { concern, backend });
+  await getDbHandle();
+  logger.info('database ready');
+}

@@ -1,0 +1,101 @@
+import { and, desc, eq, lt, or } from 'drizzle-orm';
+import { z } from 'zod';
+import { generateApiKeySecret } from '@/lib/auth/api-key-secret';
+import { permissionSchema, type Permission } from '@/lib/auth/permissions';
+import { apiKeys } from '@/lib/db/schema';
+import type { Tx } from '@/lib/db/types';
+import { AppError, badRequest, notFound } from '@/lib/http/errors';
+import { decodeCursor, toPage } from '@/lib/http/pagination';
+import type { Access } from './access';
+import { assertGrantable } from './roles';
+
+export const apiKeySchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    prefix: z.string(),
+    scopes: z.array(permissionSchema),
+    createdBy: z.uuid().nullable(),
+    expiresAt: z.iso.datetime().nullable(),
+    lastUsedAt: z.iso.datetime().nullable(),
+    revokedAt: z.iso.datetime().nullable(),
+    createdAt: z.iso.datetime(),
+  })
+  .meta({ id: 'ApiKey' });
+
+export const createdApiKeySchema = apiKeySchema
+  .extend({ secret: z.string().describe('Shown once. Store it now: only its hash is kept.') })
+  .meta({ id: 'CreatedApiKey' });
+
+export const createApiKeySchema = z.strictObject({
+  name: z.string().trim().min(1).max(80),
+  scopes: z.array(permissionSchema).min(1).max(50),
+  expiresAt: z.iso.datetime({ offset: true }).optional(),
+});
+
+type Row = typeof apiKeys.$inferSelect;
+
+function toApiKey(r: Row): z.infer<typeof apiKeySchema> {
+  return {
+    id: r.id,
+    name: r.name,
+    prefix: r.prefix,
+    scopes: r.scopes.filter((s): s is Permission => permissionSchema.safeParse(s).success),
+    createdBy: r.createdBy,
+    expiresAt: r.expiresAt?.toISOString() ?? null,
+    lastUsedAt: r.lastUsedAt?.toISOString() ?? null,
+    revokedAt: r.revokedAt?.toISOString() ?? null,
+    createdAt: r.createdAt.toISOString(),
+  };
+}
+
+export async function insertApiKey(
+  tx: Tx,
+  input: { tenantId: string; name: string; scopes: readonly Permission[]; createdBy: string | null; expiresAt?: Date },
+) {
+  const { secret, prefix, hash } = generateApiKeySecret();
+  const [row] = await tx
+    .insert(apiKeys)
+    .values({
+      tenantId: input.tenantId,
+      name: input.name,
+      prefix,
+      keyHash: hash,
+      scopes: [...new Set(input.scopes)],
+      createdBy: input.createdBy,
+      expiresAt: input.expiresAt,
+    })
+    .returning();
+  if (!row) throw new AppError('internal', 'API key was not created');
+  return { ...toApiKey(row), secret };
+}
+
+export async function createApiKey(tx: Tx, access: Access, input: z.infer<typeof createApiKeySchema>) {
+  assertGrantable(access, input.scopes);
+  const expiresAt = input.expiresAt ? new Date(input.expiresAt) : undefined;
+  if (expiresAt && expiresAt.getTime() <= Date.now()) throw badRequest('expiresAt must be in the future');
+  return insertApiKey(tx, {
+    tenantId: access.tenantId,
+    name: input.name,
+    scopes: input.scopes,
+    createdBy: access.actor.userId,
+    expiresAt,
+  });
+}
+
+export async function listApiKeys(tx: Tx, page: { cursor?: string; limit: number }) {
+  const c = decodeCursor(page.cursor);
+  const where = c ? or(lt(apiKeys.createdAt, new Date(c.t)), and(eq(apiKeys.createdAt, new Date(c.t)), lt(apiKeys.id, c.id))) : undefined;
+  const rows = await tx.select().from(apiKeys).where(where).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id)).limit(page.limit + 1);
+  const { items, nextCursor } = toPage(rows, page.limit);
+  return { items: items.map(toApiKey), nextCursor };
+}
+
+export async function revokeApiKey(tx: Tx, id: string) {
+  const [row] = await tx.select().from(apiKeys).where(eq(apiKeys.id, id)).limit(1);
+  if (!row) throw notFound('API key');
+  if (row.revokedAt) return toApiKey(row);
+  const [updated] = await tx.update(apiKeys).set({ revokedAt: new Date(), updatedAt: new Date() }).where(eq(apiKeys.id, id)).returning();
+  if (!updated) throw notFound('API key');
+  return toApiKey(updated);
+}

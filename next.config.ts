@@ -1,0 +1,22 @@
+import type { NextConfig } from 'next';
+import { securityHeaders } from './lib/http/security-headers';
+
+const nextConfig: NextConfig = {
+  reactStrictMode: true,
+  poweredByHeader: false,
+  // These load WebAssembly, native sockets or read their own files at run time; bundling them breaks that.
+  serverExternalPackages: [
+    '@electric-sql/pglite',
+    '@electric-sql/pglite-pgvector',
+    'pg',
+    'ws',
+    '@neondatabase/serverless',
+    'unpdf',
+    'prom-client',
+  ],
+  async headers() {
+    return [{ source: '/:path*', headers: securityHeaders() }];
+  },
+};
+
+export default nextConfig;

@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { getAuth } from '@/lib/auth/auth';
+import { provisionTenant } from '@/lib/tenancy/provision';
+
+export const BASE = 'http://localhost:3000';
+
+type RouteHandler = (req: Request, ctx: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>;
+
+export interface CallOptions {
+  method?: string;
+  path: string;
+  body?: unknown;
+  rawBody?: string;
+  headers?: Record<string, string>;
+  params?: Record<string, string>;
+  as?: Identity;
+}
+
+export type Identity = { cookie: string; tenantId?: string } | { apiKey: string };
+
+export async function call(handler: RouteHandler, opts: CallOptions): Promise<{ status: number; body: any; headers: Headers }> {
+  const headers: Record<string, string> = { 'x-forwarded-for': '10.0.0.1', ...opts.headers };
+  if (opts.as && 'apiKey' in opts.as) headers.authorization = `Bearer ${opts.as.apiKey}`;
+  if (opts.as && 'cookie' in opts.as) {
+    headers.cookie = opts.as.cookie;
+    headers.origin = BASE;
+    if (opts.as.tenantId) headers['x-tenant-id'] = opts.as.tenantId;
+  }
+  let body: string | undefined = opts.rawBody;
+  if (opts.body !== undefined) {
+    body = JSON.stringify(opts.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const req = new Request(`${BASE}${opts.path}`, { method: opts.method ?? 'GET', headers, body });
+  const res = await handler(req, { params: Promise.resolve(opts.params ?? {}) });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    parsed = text;
+  }
+  return { status: res.status, body: parsed, headers: res.headers };
+}
+
+export function uniqueEmail(prefix = 'user'): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}@example.test`;
+}
+
+// Signs a user up through better-auth's real HTTP handler and returns the session cookie.
+export async function signUp(email = uniqueEmail(), password = 'correct horse battery', name = 'Test User') {
+  const auth = await getAuth();
+  const res = await auth.handler(
+    new Request(`${BASE}/api/auth/sign-up/email`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: BASE },
+      body: JSON.stringify({ email, password, name }),
+    }),
+  );
+  if (res.status !== 200) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`);
+  const json = (await res.json()) as { user: { id: string } };
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  return { email, password, userId: json.user.id, cookie };
+}
+
+export async function provision(name = `Org ${randomUUID().slice(0, 6)}`, ownerEmail = uniqueEmail('owner')) {
+  const result = await provisionTenant({ name, ownerEmail, plan: 'standard', ownerPassword: 'correct horse battery' });
+  return { ...result, apiKey: result.apiKey.secret, tenantId: result.tenant.id, ownerEmail };
+}

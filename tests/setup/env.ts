@@ -1,0 +1,15 @@
+import { inject } from 'vitest';
+
+// Each test file runs on its own in-memory PGlite unless the suite targets a real server (TEST_DATABASE_URL).
+const serverUrl = inject('databaseUrl');
+if (serverUrl) {
+  process.env.DATABASE_URL = serverUrl;
+  process.env.DATABASE_DRIVER = 'pg';
+} else {
+  delete process.env.DATABASE_URL;
+  process.env.PGLITE_DIR = 'memory://';
+}
+process.env.BETTER_AUTH_SECRET ??= 'test-secret-test-secret-test-secret-0123';
+process.env.RATE_LIMIT_IP_PER_MINUTE ??= '100000';
+process.env.RATE_LIMIT_AUTH_PER_MINUTE ??= '100000';
+process.env.LOG_LEVEL ??= 'warn';
