@@ -1,10 +1,18 @@
-import type { Metadata } from 'next';
+import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
 import './globals.css';
+import '@/components/styles/shell.css';
+import '@/components/styles/pages.css';
 
 export const metadata: Metadata = {
   title: { default: 'Reflex', template: '%s · Reflex' },
   description: 'Multi-tenant AI assistant: documents, search, answers and tasks',
+};
+
+export const viewport: Viewport = {
+  width: 'device-width',
+  initialScale: 1,
+  themeColor: '#4f46e5',
 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {

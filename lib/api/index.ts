@@ -4,6 +4,16 @@ import './members';
 import './roles';
 import './api-keys';
 import './invitations';
+import './invitation-preview';
 import './platform';
+import './audit';
+import './operations';
+import './tasks';
+import './events';
+import './documents';
+import './usage';
+import './search';
+import './assistant';
+import './settings';
 
 export { listOperations } from '@/lib/http/operation';

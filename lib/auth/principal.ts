@@ -56,8 +56,18 @@ async function resolveSession(req: Request): Promise<Principal | null> {
     email: found.user.email,
     name: found.user.name,
     sessionId: found.session.id,
-    activeTenantId: found.session.activeTenantId ?? null,
+    activeTenantId: found.session.activeTenantId ?? (await pickDefaultTenant(found.session.id, found.user.id)),
   };
+}
+
+// A fresh session (sign-in, sign-up) starts in the user's first organization, so the app works without an extra
+// switch; a user with no organization stays without one until they create or join one.
+async function pickDefaultTenant(sessionId: string, userId: string): Promise<string | null> {
+  const db = await getDb();
+  const [first] = await queryRows<{ tenant_id: string }>(db, sql`select tenant_id from reflex_user_tenants(${userId}) limit 1`);
+  if (!first) return null;
+  await db.update(sessionTable).set({ activeTenantId: first.tenant_id }).where(eq(sessionTable.id, sessionId));
+  return first.tenant_id;
 }
 
 // Resolved before any tenant transaction opens: on the embedded database there is one connection, and a

@@ -54,14 +54,12 @@ export async function loadAccess(tx: Tx, principal: Principal, tenantId: string)
   const now = Date.now();
   if (!key || key.revokedAt) throw new AppError('unauthenticated', 'This API key has been revoked');
   if (key.expiresAt && key.expiresAt.getTime() <= now) throw new AppError('unauthenticated', 'This API key has expired');
-  let permissions = toPermissions(key.scopes);
   // A key never grants more than its creator currently holds: demoting or removing the creator shrinks the key.
-  if (key.createdBy) {
-    const creator = await memberPermissions(tx, key.createdBy);
-    if (!creator) throw new AppError('unauthenticated', 'The member who created this API key has left the organization');
-    const held = new Set(creator.permissions);
-    permissions = permissions.filter((p) => held.has(p));
-  }
+  // A key without a creator (their account was deleted, which nulls created_by) is bounded by nobody: refuse it.
+  const creator = key.createdBy ? await memberPermissions(tx, key.createdBy) : null;
+  if (!creator) throw new AppError('unauthenticated', 'The member who created this API key has left the organization');
+  const held = new Set(creator.permissions);
+  const permissions = toPermissions(key.scopes).filter((p) => held.has(p));
   if (!key.lastUsedAt || now - key.lastUsedAt.getTime() > LAST_USED_PRECISION_MS) {
     await tx.update(apiKeys).set({ lastUsedAt: new Date(now) }).where(eq(apiKeys.id, key.id));
   }

@@ -11,6 +11,7 @@ import { AppError, conflict, notFound } from '@/lib/http/errors';
 import { decodeCursor, toPage } from '@/lib/http/pagination';
 import type { Access } from './access';
 import { assertGrantable, getRole } from './roles';
+import { setActiveTenant } from './tenants';
 
 export const INVITATION_TTL_DAYS = 7;
 
@@ -133,10 +134,10 @@ export async function previewInvitation(token: string) {
 }
 
 // The invitee is not a member yet, so the tenant is found by the token's hash through a named lookup, and the
-// rest happens inside that tenant's transaction.
-export async function acceptInvitation(principal: { userId: string; email: string }, token: string) {
+// rest happens inside that tenant's transaction. The browser then works in the organization it just joined.
+export async function acceptInvitation(principal: { userId: string; email: string; sessionId: string }, token: string) {
   const { invitationId, tenantId } = await findInvitationTenant(token);
-  return withTenant(
+  const accepted = await withTenant(
     tenantId,
     async (tx) => {
       const [inv] = await tx.select().from(invitations).where(and(eq(invitations.id, invitationId), isNull(invitations.revokedAt))).limit(1);
@@ -159,4 +160,6 @@ export async function acceptInvitation(principal: { userId: string; email: strin
     },
     { userId: principal.userId },
   );
+  await setActiveTenant(principal.sessionId, tenantId);
+  return accepted;
 }

@@ -62,7 +62,8 @@ export async function listRoles(tx: Tx) {
       permissions: roles.permissions,
       builtin: roles.builtin,
       createdAt: roles.createdAt,
-      memberCount: sql<number>`(select count(*)::int from ${memberships} m where m.role_id = ${roles.id})`,
+      // Written out in full: drizzle renders ${roles.id} unqualified, which inside the subquery would mean m.id.
+      memberCount: sql<number>`(select count(*)::int from memberships m where m.role_id = "roles"."id")`,
     })
     .from(roles)
     .orderBy(sql`${roles.builtin} desc`, asc(roles.createdAt), asc(roles.id));

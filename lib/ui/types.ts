@@ -1,0 +1,23 @@
+import type { z } from 'zod';
+import type { createdApiKeySchema, apiKeySchema } from '@/lib/tenancy/api-keys';
+import type { createdInvitationSchema, invitationSchema } from '@/lib/tenancy/invitations';
+import type { memberSchema } from '@/lib/tenancy/members';
+import type { roleSchema } from '@/lib/tenancy/roles';
+import type { tenantSummarySchema } from '@/lib/tenancy/tenants';
+import type { invitationPreviewSchema } from '@/lib/api/invitation-preview';
+
+// Response shapes for the browser, inferred from the same zod schemas the API validates with (type-only
+// imports: nothing server-side reaches the client bundle).
+export type { Me } from '@/lib/tenancy/me';
+export type Member = z.infer<typeof memberSchema>;
+export type Role = z.infer<typeof roleSchema>;
+export type Invitation = z.infer<typeof invitationSchema>;
+export type CreatedInvitation = z.infer<typeof createdInvitationSchema>;
+export type ApiKey = z.infer<typeof apiKeySchema>;
+export type CreatedApiKey = z.infer<typeof createdApiKeySchema>;
+export type TenantSummary = z.infer<typeof tenantSummarySchema>;
+export type InvitationPreview = z.infer<typeof invitationPreviewSchema>;
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}

@@ -1,0 +1,52 @@
+import { defineConfig, devices } from '@playwright/test';
+
+const PORT = 3100;
+const BASE_URL = `http://localhost:${PORT}`;
+
+// One fresh embedded database per run, outside the repo's .data/. Set once in the runner process; workers
+// inherit it through the environment.
+process.env.REFLEX_E2E_PGLITE_DIR ??= `/tmp/reflex-e2e-${process.pid}`;
+
+export default defineConfig({
+  testDir: 'e2e',
+  outputDir: 'test-results/artifacts',
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: Boolean(process.env.CI),
+  retries: 0,
+  timeout: 90_000,
+  expect: { timeout: 15_000 },
+  reporter: process.env.CI ? [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]] : [['list']],
+  globalTeardown: './e2e/global-teardown.ts',
+  use: {
+    baseURL: BASE_URL,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: { executablePath: '/usr/lib/chromium/chromium' },
+  },
+  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 } } }],
+  webServer: {
+    // `.ci/run` builds before `npm run test:e2e`; locally run `npm run build` first.
+    command: `npx next start -p ${PORT}`,
+    url: `${BASE_URL}/api/health`,
+    reuseExistingServer: !process.env.CI,
+    timeout: 120_000,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    env: {
+      NODE_ENV: 'production',
+      NEXT_TELEMETRY_DISABLED: '1',
+      PGLITE_DIR: process.env.REFLEX_E2E_PGLITE_DIR,
+      DATABASE_URL: '',
+      KV_REST_API_URL: '',
+      UPSTASH_REDIS_REST_URL: '',
+      RATE_LIMIT_IP_PER_MINUTE: '100000',
+      RATE_LIMIT_AUTH_PER_MINUTE: '1000',
+      RATE_LIMIT_API_KEY_PER_MINUTE: '100000',
+      BETTER_AUTH_SECRET: 'e2e-only-secret-0123456789-abcdefghijklmnop',
+      APP_URL: BASE_URL,
+      PLATFORM_ADMIN_TOKEN: 'e2e-platform-admin-token-0123456789',
+      LOG_LEVEL: 'warn',
+    },
+  },
+});
