@@ -1,0 +1,76 @@
+'use client';
+
+import Link from 'next/link';
+import { useState, type FormEvent } from 'react';
+import { Alert } from '@/components/ui';
+import { api, ApiError, errorMessage } from '@/lib/ui/api';
+import { reloadTo } from '@/lib/ui/navigate';
+
+const MIN_PASSWORD = 10;
+
+function describe(err: unknown): string {
+  if (err instanceof ApiError && err.code === 'USER_ALREADY_EXISTS') return 'An account with this email already exists. Sign in instead.';
+  return errorMessage(err);
+}
+
+export function SignUpForm({ next, email: presetEmail }: { next: string | null; email?: string }) {
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState(presetEmail ?? '');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const query = next ? `?next=${encodeURIComponent(next)}` : '';
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (password.length < MIN_PASSWORD) return setError(`Use at least ${MIN_PASSWORD} characters for your password.`);
+    setBusy(true);
+    setError(null);
+    try {
+      await api('/api/auth/sign-up/email', { method: 'POST', body: { name, email, password } });
+      reloadTo(next ?? '/onboarding');
+    } catch (err) {
+      setError(describe(err));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <>
+      <h1 className="auth-title">Create your account</h1>
+      <p className="auth-subtitle">Start with your own organization, or join one you were invited to.</p>
+      <form className="stack" onSubmit={submit}>
+        {error && <Alert tone="error">{error}</Alert>}
+        <div className="field">
+          <label htmlFor="name">Full name</label>
+          <input id="name" className="input" autoComplete="name" required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="email">Work email</label>
+          <input id="email" className="input" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="password">Password</label>
+          <input
+            id="password"
+            className="input"
+            type="password"
+            autoComplete="new-password"
+            required
+            minLength={MIN_PASSWORD}
+            maxLength={128}
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+          <span className="hint">At least {MIN_PASSWORD} characters.</span>
+        </div>
+        <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
+          {busy ? 'Creating account…' : 'Create account'}
+        </button>
+      </form>
+      <p className="auth-switch">
+        Already have an account? <Link href={`/sign-in${query}`}>Sign in</Link>
+      </p>
+    </>
+  );
+}

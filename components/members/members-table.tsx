@@ -1,0 +1,121 @@
+'use client';
+
+import { ConfirmButton } from '@/components/confirm-button';
+import { useToast } from '@/components/toast';
+import { Avatar, Badge } from '@/components/ui';
+import type { Permission } from '@/lib/auth/permissions';
+import { api, errorMessage } from '@/lib/ui/api';
+import { formatDate, initials } from '@/lib/ui/format';
+import { canGrant } from '@/lib/ui/roles';
+import type { Member, Role } from '@/lib/ui/types';
+
+export function MembersTable({
+  members,
+  roles,
+  myUserId,
+  myPermissions,
+  canManage,
+  onChanged,
+}: {
+  members: Member[];
+  roles: Role[];
+  myUserId: string;
+  myPermissions: readonly Permission[];
+  canManage: boolean;
+  onChanged: () => Promise<void>;
+}) {
+  const toast = useToast();
+  const grantable = roles.filter((r) => canGrant(r, myPermissions));
+
+  async function act(action: () => Promise<unknown>, success: string) {
+    try {
+      await action();
+      toast(success);
+      await onChanged();
+    } catch (err) {
+      toast(errorMessage(err), 'error');
+    }
+  }
+
+  return (
+    <div className="table-wrap">
+      <table className="table table-responsive">
+        <thead>
+          <tr>
+            <th>Member</th>
+            <th>Role</th>
+            <th>Joined</th>
+            {canManage && <th className="align-right">Actions</th>}
+          </tr>
+        </thead>
+        <tbody>
+          {members.map((m) => {
+            const isMe = m.userId === myUserId;
+            const current = roles.find((r) => r.id === m.role.id);
+            const editable = canManage && !isMe && current !== undefined && canGrant(current, myPermissions);
+            return (
+              <tr key={m.id} data-testid="member-row">
+                <td data-label="Member">
+                  <div className="person">
+                    <Avatar text={initials(m.name, m.email)} />
+                    <div className="person-text">
+                      <div className="person-name">
+                        {m.name} {isMe && <Badge tone="brand">You</Badge>}
+                      </div>
+                      <div className="person-email">{m.email}</div>
+                    </div>
+                  </div>
+                </td>
+                <td data-label="Role">
+                  {editable ? (
+                    <select
+                      className="input select input-sm"
+                      aria-label={`Role of ${m.name}`}
+                      value={m.role.id}
+                      onChange={(e) =>
+                        act(() => api(`/api/v1/members/${m.id}`, { method: 'PATCH', body: { roleId: e.target.value } }), `${m.name} is now ${roles.find((r) => r.id === e.target.value)?.name ?? 'updated'}`)
+                      }
+                    >
+                      {grantable.map((r) => (
+                        <option key={r.id} value={r.id}>
+                          {r.name}
+                        </option>
+                      ))}
+                    </select>
+                  ) : (
+                    <Badge tone={m.role.key === 'owner' ? 'brand' : 'gray'}>{m.role.name}</Badge>
+                  )}
+                </td>
+                <td data-label="Joined" className="muted nowrap">
+                  {formatDate(m.createdAt)}
+                </td>
+                {canManage && (
+                  <td data-label="Actions" className="align-right">
+                    {editable ? (
+                      <div className="row-actions">
+                        <ConfirmButton
+                          label="Sign out"
+                          confirmLabel="Sign out all sessions"
+                          tone="neutral"
+                          title="Sign this member out of every browser session"
+                          onConfirm={() => act(() => api(`/api/v1/members/${m.id}/revoke-sessions`, { method: 'POST' }), `${m.name} was signed out everywhere`)}
+                        />
+                        <ConfirmButton
+                          label="Remove"
+                          confirmLabel="Remove member"
+                          onConfirm={() => act(() => api(`/api/v1/members/${m.id}`, { method: 'DELETE' }), `${m.name} was removed`)}
+                        />
+                      </div>
+                    ) : (
+                      <span className="muted">—</span>
+                    )}
+                  </td>
+                )}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
