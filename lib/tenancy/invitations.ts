@@ -142,12 +142,13 @@ export async function acceptInvitation(principal: { userId: string; email: strin
     async (tx) => {
       const [inv] = await tx.select().from(invitations).where(and(eq(invitations.id, invitationId), isNull(invitations.revokedAt))).limit(1);
       if (!inv) throw notFound('Invitation');
-      const status = statusOf(inv);
-      if (status === 'accepted') throw conflict('This invitation has already been used');
-      if (status === 'expired') throw new AppError('gone', 'This invitation has expired; ask for a new one');
+      // The email check comes first, so that someone holding another person's link learns nothing about it.
       if (inv.email.toLowerCase() !== principal.email.toLowerCase()) {
         throw new AppError('forbidden', `This invitation is for ${inv.email}; sign in with that address to accept it`);
       }
+      const status = statusOf(inv);
+      if (status === 'accepted') throw conflict('This invitation has already been used');
+      if (status === 'expired') throw new AppError('gone', 'This invitation has expired; ask for a new one');
       await tx
         .insert(memberships)
         .values({ tenantId, userId: principal.userId, roleId: inv.roleId })

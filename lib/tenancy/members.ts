@@ -115,7 +115,8 @@ export async function removeMember(tx: Tx, access: Access, id: string): Promise<
   return { userId: member.userId };
 }
 
-export async function revokeMemberSessions(tx: Tx, id: string): Promise<{ revoked: number }> {
+export async function revokeMemberSessions(tx: Tx, access: Access, id: string): Promise<{ revoked: number }> {
   const member = await getMemberRow(tx, id);
+  if (member.roleKey === OWNER_ROLE_KEY) assertOwnerChangeAllowed(access);
   return { revoked: await deleteSessionsOf(tx, member.userId) };
 }

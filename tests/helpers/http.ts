@@ -10,7 +10,8 @@ export interface CallOptions {
   method?: string;
   path: string;
   body?: unknown;
-  rawBody?: string;
+  /** Sent as is; a ReadableStream is streamed (no Content-Length unless given in headers). */
+  rawBody?: string | Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array>;
   headers?: Record<string, string>;
   params?: Record<string, string>;
   as?: Identity;
@@ -26,12 +27,15 @@ export async function call(handler: RouteHandler, opts: CallOptions): Promise<{ 
     headers.origin = BASE;
     if (opts.as.tenantId) headers['x-tenant-id'] = opts.as.tenantId;
   }
-  let body: string | undefined = opts.rawBody;
+  let body: string | Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array> | undefined = opts.rawBody;
   if (opts.body !== undefined) {
     body = JSON.stringify(opts.body);
     headers['content-type'] ??= 'application/json';
   }
-  const req = new Request(`${BASE}${opts.path}`, { method: opts.method ?? 'GET', headers, body });
+  // A streamed body needs duplex 'half' (undici); the DOM RequestInit type does not know it yet.
+  const init: RequestInit & { duplex?: 'half' } = { method: opts.method ?? 'GET', headers, body };
+  if (body instanceof ReadableStream) init.duplex = 'half';
+  const req = new Request(`${BASE}${opts.path}`, init);
   const res = await handler(req, { params: Promise.resolve(opts.params ?? {}) });
   const text = await res.text();
   let parsed: unknown = text;
@@ -69,4 +73,25 @@ export async function signUp(email = uniqueEmail(), password = 'correct horse ba
 export async function provision(name = `Org ${randomUUID().slice(0, 6)}`, ownerEmail = uniqueEmail('owner')) {
   const result = await provisionTenant({ name, ownerEmail, plan: 'standard', ownerPassword: 'correct horse battery' });
   return { ...result, apiKey: result.apiKey.secret, tenantId: result.tenant.id, ownerEmail };
+}
+
+function sessionCookie(res: Response): string {
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+}
+
+// Signs an existing user in through better-auth's handler: a second, independent session.
+export async function signIn(email: string, password = 'correct horse battery') {
+  const auth = await getAuth();
+  const res = await auth.handler(
+    new Request(`${BASE}/api/auth/sign-in/email`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: BASE },
+      body: JSON.stringify({ email, password }),
+    }),
+  );
+  if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
+  return { cookie: sessionCookie(res) };
 }

@@ -2,4 +2,4 @@ import { revokeMemberSessionsOp } from '@/lib/api/members';
 import { tenantRoute } from '@/lib/http/route';
 import { revokeMemberSessions } from '@/lib/tenancy/members';
 
-export const POST = tenantRoute(revokeMemberSessionsOp, ({ tx, params }) => revokeMemberSessions(tx, params.id));
+export const POST = tenantRoute(revokeMemberSessionsOp, ({ tx, access, params }) => revokeMemberSessions(tx, access, params.id));
