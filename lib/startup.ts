@@ -13,7 +13,7 @@ export function describeBackends(env: Env): Record<string, string> {
     database: driver === 'pglite' ? `PGlite (embedded) at ${env.PGLITE_DIR}` : driver === 'neon' ? 'Neon (serverless WebSocket pool)' : 'PostgreSQL (pg pool)',
     kv: kvConfigured ? 'Upstash REST (@vercel/kv)' : 'in-process store',
     rateLimits: kvConfigured ? '@upstash/ratelimit over KV' : 'in-process limiter',
-    pipelines: env.INNGEST_EVENT_KEY || env.INNGEST_BASE_URL ? 'Inngest' : 'local runner (in-process, state in Postgres)',
+    pipelines: env.INNGEST_EVENT_KEY || env.INNGEST_BASE_URL ? 'Inngest' : 'local runner (in-process, state in the database)',
     ai: ai.join(', '),
     files: env.BLOB_READ_WRITE_TOKEN ? 'Vercel Blob' : `local disk at ${env.BLOB_DIR}`,
   };
@@ -27,4 +27,11 @@ export async function startServer(): Promise<void> {
   for (const [concern, backend] of Object.entries(describeBackends(env))) logger.info(`backend ${concern}: ${backend}`, { concern, backend });
   await getDbHandle();
   logger.info('database ready');
+  // Resumes runs a previous process left unfinished; returns null when Inngest serves the pipelines.
+  const { startLocalRunner } = await import('@/inngest/local');
+  await startLocalRunner();
+  // Documents whose upload committed but whose pipeline event was lost (a crash in between) start again.
+  const { requeueStuckDocuments } = await import('@/lib/documents/requeue');
+  const requeued = await requeueStuckDocuments();
+  if (requeued.requeued > 0) logger.info('requeued unfinished documents', requeued);
 }

@@ -15,5 +15,6 @@ import './usage';
 import './search';
 import './assistant';
 import './settings';
+import './quotas';
 
 export { listOperations } from '@/lib/http/operation';

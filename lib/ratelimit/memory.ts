@@ -4,6 +4,8 @@ export interface LimitResult {
   remaining: number;
   /** Epoch milliseconds at which the current window ends. */
   reset: number;
+  /** Set when the decision was taken without the backend (fail-open); the counts are then unknown. */
+  degraded?: boolean;
 }
 
 export interface Limiter {

@@ -12,6 +12,7 @@ import { decodeCursor, toPage } from '@/lib/http/pagination';
 import type { Access } from './access';
 import { assertGrantable, getRole } from './roles';
 import { setActiveTenant } from './tenants';
+import { assertQuota } from '@/lib/quotas';
 
 export const INVITATION_TTL_DAYS = 7;
 
@@ -67,6 +68,7 @@ function selectInvitations(tx: Tx) {
 export async function createInvitation(tx: Tx, access: Access, input: z.infer<typeof createInvitationSchema>, baseUrl: string) {
   const role = await getRole(tx, input.roleId);
   assertGrantable(access, role.permissions as Permission[]);
+  await assertQuota(tx, access.tenantId, 'members', 1);
   const [existingMember] = await tx
     .select({ id: memberships.id })
     .from(memberships)

@@ -198,7 +198,8 @@ describe('invitations', () => {
     expect((await members({ cookie: invitee.cookie, tenantId: owner.tenantId })).status).toBe(200);
 
     expectError(await accept(inv.token, invitee.cookie), 409, 'conflict');
-    expectError(await accept(inv.token, stranger.cookie), 409, 'conflict');
+    // A stranger holding the used link learns nothing about its state.
+    expectError(await accept(inv.token, stranger.cookie), 403, 'forbidden');
   });
 
   it('an expired invitation answers 410, a revoked or unknown one 404', async () => {

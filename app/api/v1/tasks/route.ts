@@ -1,0 +1,14 @@
+import { createTaskOp, listTasksOp } from '@/lib/api/tasks';
+import { tenantRoute } from '@/lib/http/route';
+import { currentEventId } from '@/lib/realtime/outbox';
+import { createTask, listTasks } from '@/lib/tasks/tasks';
+
+// X-Last-Event-Id: resume GET /api/v1/events from here to receive every change made after this read.
+export const GET = tenantRoute(listTasksOp, async ({ tx, tenantId, access, query, headers }) => {
+  headers['x-last-event-id'] = String(await currentEventId(tx));
+  return listTasks(tx, { tenantId, userId: access.actor.userId }, query);
+});
+
+export const POST = tenantRoute(createTaskOp, ({ tx, tenantId, access, body }) =>
+  createTask(tx, { tenantId, userId: access.actor.userId }, body),
+);

@@ -1,0 +1,91 @@
+'use client';
+
+import { useState, type FormEvent } from 'react';
+
+export interface AuditFilters {
+  action: string;
+  actor: string;
+  targetType: string;
+  target: string;
+  outcome: '' | 'success' | 'denied' | 'failure';
+  from: string;
+  to: string;
+}
+
+export const NO_FILTERS: AuditFilters = { action: '', actor: '', targetType: '', target: '', outcome: '', from: '', to: '' };
+
+// The query string the list endpoint takes. Dates are picked in UTC (the log's time zone) as datetime-local.
+export function filterQuery(f: AuditFilters): URLSearchParams {
+  const q = new URLSearchParams();
+  for (const key of ['action', 'actor', 'targetType', 'target', 'outcome'] as const) {
+    const value = f[key].trim();
+    if (value) q.set(key, value);
+  }
+  if (f.from) q.set('from', `${f.from}:00Z`);
+  if (f.to) q.set('to', `${f.to}:00Z`);
+  return q;
+}
+
+const TEXT_FIELDS: { key: 'action' | 'actor' | 'targetType' | 'target'; label: string; placeholder: string }[] = [
+  { key: 'action', label: 'Action', placeholder: 'e.g. createRole or auth.signIn' },
+  { key: 'actor', label: 'Actor id', placeholder: 'user or API key id' },
+  { key: 'targetType', label: 'Target type', placeholder: 'e.g. roles' },
+  { key: 'target', label: 'Target id', placeholder: 'id' },
+];
+
+export function AuditFilterForm({ value, onApply }: { value: AuditFilters; onApply: (f: AuditFilters) => void }) {
+  const [draft, setDraft] = useState<AuditFilters>(value);
+  const set = <K extends keyof AuditFilters>(key: K, v: AuditFilters[K]) => setDraft((d) => ({ ...d, [key]: v }));
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    onApply(draft);
+  }
+
+  return (
+    <form className="stack" onSubmit={submit} aria-label="Filter the audit log">
+      <div className="form-row">
+        {TEXT_FIELDS.map((f) => (
+          <div className="field field-grow" key={f.key}>
+            <label htmlFor={`audit-${f.key}`}>{f.label}</label>
+            <input id={`audit-${f.key}`} className="input input-sm" value={draft[f.key]} placeholder={f.placeholder} maxLength={200} onChange={(e) => set(f.key, e.target.value)} />
+          </div>
+        ))}
+      </div>
+      <div className="form-row">
+        <div className="field">
+          <label htmlFor="audit-outcome">Outcome</label>
+          <select id="audit-outcome" className="input select input-sm" value={draft.outcome} onChange={(e) => set('outcome', e.target.value as AuditFilters['outcome'])}>
+            <option value="">Any</option>
+            <option value="success">Success</option>
+            <option value="denied">Denied</option>
+            <option value="failure">Failure</option>
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="audit-from">From (UTC)</label>
+          <input id="audit-from" type="datetime-local" className="input input-sm" value={draft.from} onChange={(e) => set('from', e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="audit-to">To (UTC)</label>
+          <input id="audit-to" type="datetime-local" className="input input-sm" value={draft.to} onChange={(e) => set('to', e.target.value)} />
+        </div>
+      </div>
+      <div className="form-actions">
+        <button
+          type="button"
+          className="btn btn-ghost btn-sm"
+          onClick={() => {
+            setDraft(NO_FILTERS);
+            onApply(NO_FILTERS);
+          }}
+        >
+          Clear
+        </button>
+        <button type="submit" className="btn btn-primary btn-sm">
+          Apply filters
+        </button>
+      </div>
+    </form>
+  );
+}

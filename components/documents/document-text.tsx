@@ -1,0 +1,25 @@
+'use client';
+
+import { useEffect, useRef } from 'react';
+import styles from './documents.module.css';
+
+// The document's text with one passage (a cited chunk) highlighted and scrolled into view.
+export function DocumentText({ text, highlight }: { text: string; highlight: { start: number; end: number } | null }) {
+  const mark = useRef<HTMLElement>(null);
+  const range = highlight && highlight.start >= 0 && highlight.end > highlight.start && highlight.end <= text.length ? highlight : null;
+
+  useEffect(() => {
+    mark.current?.scrollIntoView({ block: 'center', behavior: 'smooth' });
+  }, [range?.start, range?.end]);
+
+  if (!range) return <pre className={styles.text}>{text}</pre>;
+  return (
+    <pre className={styles.text}>
+      {text.slice(0, range.start)}
+      <mark ref={mark} className={styles.highlight} data-testid="highlighted-chunk">
+        {text.slice(range.start, range.end)}
+      </mark>
+      {text.slice(range.end)}
+    </pre>
+  );
+}

@@ -1,0 +1,68 @@
+import { logger } from '@/lib/log';
+import type { ConcurrencySlot, RunnerEventPayload } from '@/lib/db/schema/runner';
+import { getCompiledExpression, type CompiledExpression } from './expressions';
+import type { FunctionConfig } from './protocol';
+
+// The functions the serve handler synced, compiled into what the runner needs to route events and count slots.
+
+const DEFAULT_RETRIES = 3;
+const UNSUPPORTED = ['batchEvents', 'debounce', 'throttle', 'rateLimit', 'idempotency', 'singleton', 'priority'] as const;
+
+interface Matcher {
+  event: string;
+  condition: CompiledExpression | null;
+}
+
+export interface LocalFunction {
+  id: string;
+  maxAttempts: number;
+  triggers: Matcher[];
+  cancel: Matcher[];
+  concurrency: { limit: number; scope: string; keySource: string; key: CompiledExpression | null }[];
+}
+
+export function nameMatches(pattern: string, name: string): boolean {
+  return pattern.endsWith('/*') ? name.startsWith(pattern.slice(0, -1)) : pattern === name;
+}
+
+function compileMatcher(event: string, condition: string | undefined): Matcher {
+  return { event, condition: condition ? getCompiledExpression(condition) : null };
+}
+
+export function compileFunction(config: FunctionConfig): LocalFunction {
+  for (const option of UNSUPPORTED) {
+    if (config[option] !== undefined) logger.warn(`local runner ignores ${option} on ${config.id}`, { functionId: config.id });
+  }
+  if (config.triggers.some((t) => t.cron)) logger.warn(`local runner does not schedule cron triggers (${config.id})`, { functionId: config.id });
+  const raw = config.concurrency;
+  const limits = raw === undefined ? [] : typeof raw === 'number' ? [{ limit: raw }] : Array.isArray(raw) ? raw : [raw];
+  const retries = Object.values(config.steps)[0]?.retries?.attempts ?? DEFAULT_RETRIES;
+  return {
+    id: config.id,
+    maxAttempts: retries + 1,
+    triggers: config.triggers.flatMap((t) => (t.event ? [compileMatcher(t.event, t.expression)] : [])),
+    cancel: (config.cancel ?? []).map((c) => compileMatcher(c.event, c.if)),
+    concurrency: limits
+      .filter((c) => c.limit > 0)
+      .map((c) => ({
+        limit: c.limit,
+        scope: c.scope === 'env' || c.scope === 'account' ? c.scope : `fn:${config.id}`,
+        keySource: c.key ?? '',
+        key: c.key ? getCompiledExpression(c.key) : null,
+      })),
+  };
+}
+
+// A trigger or cancellation applies when the name matches and the condition (if any) holds. `event` is the
+// triggering event of the run in question, `async` the incoming one, as in Inngest.
+export function matchesEvent(m: Matcher, incoming: RunnerEventPayload, runEvent?: RunnerEventPayload): boolean {
+  if (!nameMatches(m.event, incoming.name)) return false;
+  return !m.condition || Boolean(m.condition(runEvent ? { event: runEvent, async: incoming } : { event: incoming }));
+}
+
+export function computeConcurrencySlots(fn: LocalFunction, event: RunnerEventPayload): ConcurrencySlot[] {
+  return fn.concurrency.map((c) => ({
+    key: `${c.scope}|${c.keySource}|${c.key ? JSON.stringify(c.key({ event }) ?? null) : ''}`,
+    limit: c.limit,
+  }));
+}

@@ -1,0 +1,263 @@
+import { randomUUID } from 'node:crypto';
+import type { Inngest, InngestFunction } from 'inngest';
+import { logger } from '@/lib/log';
+import type { ConcurrencySlot, RunnerEventPayload } from '@/lib/db/schema/runner';
+import { getCompiledExpression } from './expressions';
+import { computeBackoffMs, failRun, interpretOutcome, describeError } from './outcome';
+import { createExecutor, type ExecutionOutcome, type Executor, type MemoizedStep } from './protocol';
+import { matchesEvent, compileFunction, computeConcurrencySlots, nameMatches, type LocalFunction } from './registry';
+import * as store from './store';
+import { getLocalHub } from './wire';
+
+// The embedded stand-in for an Inngest server. The database is the truth (runs, memoized steps, pending events);
+// memory only holds what is running now and the concurrency slots those runs hold. Event routing is exactly-once
+// even with several runners on one database, but driving runs and counting slots assume one runner per database:
+// PGlite's lock guarantees it; with Postgres and several app instances, configure Inngest instead.
+
+export interface LocalRunnerOptions {
+  client: Inngest.Any;
+  functions: readonly InngestFunction.Like[];
+  // Runs driven at the same time, across all functions (default 10).
+  maxConcurrency?: number;
+  // Retry delays double from backoffBaseMs (default 1 s) up to backoffMaxMs (default 10 min).
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+}
+
+function toMemoizedSteps(steps: store.StepRow[]): Record<string, MemoizedStep> {
+  const out: Record<string, MemoizedStep> = {};
+  for (const s of steps) {
+    if (s.status === 'completed') out[s.id] = { data: s.data ?? null };
+    else if (s.status === 'failed') out[s.id] = { error: s.error };
+  }
+  return out;
+}
+
+export class LocalRunner {
+  private readonly registry = new Map<string, LocalFunction>();
+  private readonly active = new Map<string, Promise<void>>();
+  // Concurrency keys held by running runs: how many, and the key's limit.
+  private readonly slots = new Map<string, { used: number; limit: number }>();
+  private readonly listeners = new Set<() => void>();
+  private readonly executor: Executor;
+  private readonly maxConcurrency: number;
+  private readonly backoff: (attempt: number) => number;
+  private pumping: Promise<void> | null = null;
+  private pumpAgain = false;
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+
+  private constructor(options: LocalRunnerOptions) {
+    this.executor = createExecutor(options.client, options.functions, getLocalHub().signingKey);
+    this.maxConcurrency = options.maxConcurrency ?? 10;
+    const base = options.backoffBaseMs ?? 1_000;
+    const max = options.backoffMaxMs ?? 600_000;
+    this.backoff = (attempt) => computeBackoffMs(attempt, base, max);
+  }
+
+  static async start(options: LocalRunnerOptions): Promise<LocalRunner> {
+    const runner = new LocalRunner(options);
+    const hub = getLocalHub();
+    for (const config of await runner.executor.register(hub.registrations)) runner.registry.set(config.id, compileFunction(config));
+    hub.notify = () => runner.kick();
+    runner.kick();
+    return runner;
+  }
+
+  get functionIds(): string[] {
+    return [...this.registry.keys()];
+  }
+
+  kick(): void {
+    if (this.stopped) return;
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = this.pump()
+      .catch((err: unknown) => {
+        logger.error('local runner: scheduling failed; retrying in 1 s', { error: describeError(err) });
+        this.wakeAt(Date.now() + 1_000);
+      })
+      .finally(() => {
+        this.pumping = null;
+        if (this.pumpAgain) {
+          this.pumpAgain = false;
+          this.kick();
+        }
+      });
+  }
+
+  private wakeAt(at: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.kick(), Math.max(0, Math.min(at - Date.now(), 2 ** 31 - 1)));
+    this.timer.unref();
+  }
+
+  private async pump(): Promise<void> {
+    await this.routeEvents();
+    const free = this.maxConcurrency - this.active.size;
+    if (free > 0) {
+      // Runs whose concurrency key is full are left out of the query, so one tenant's backlog cannot crowd
+      // another tenant's runs out of the batch.
+      const full = [...this.slots].filter(([, s]) => s.used >= s.limit).map(([key]) => key);
+      for (const run of await store.findDueRuns(new Date(), [...this.active.keys()], full, free * 2 + 10)) {
+        if (this.active.size >= this.maxConcurrency) break;
+        if (this.acquire(run.concurrency)) this.launch(run.id, run.concurrency);
+      }
+    }
+    // Due runs not launched are waiting for a slot, and a finishing run kicks again; only the future needs a timer.
+    const next = await store.findNextReadyAt([...this.active.keys()]);
+    if (next && next.getTime() > Date.now()) this.wakeAt(next.getTime());
+  }
+
+  private acquire(slots: ConcurrencySlot[]): boolean {
+    if (slots.some((s) => (this.slots.get(s.key)?.used ?? 0) >= s.limit)) return false;
+    for (const s of slots) this.slots.set(s.key, { used: (this.slots.get(s.key)?.used ?? 0) + 1, limit: s.limit });
+    return true;
+  }
+
+  private release(slots: ConcurrencySlot[]): void {
+    for (const s of slots) {
+      const used = (this.slots.get(s.key)?.used ?? 1) - 1;
+      if (used > 0) this.slots.set(s.key, { used, limit: s.limit });
+      else this.slots.delete(s.key);
+    }
+  }
+
+  private launch(runId: string, slots: ConcurrencySlot[]): void {
+    const driving = this.drive(runId)
+      .catch((err: unknown) => logger.error('local runner: driving a run failed', { runId, error: describeError(err) }))
+      .finally(() => {
+        this.active.delete(runId);
+        this.release(slots);
+        for (const listener of this.listeners) listener();
+        this.kick();
+      });
+    this.active.set(runId, driving);
+  }
+
+  private async routeEvents(): Promise<void> {
+    const hub = getLocalHub();
+    const batch = hub.intake.splice(0);
+    try {
+      await store.insertEvents(batch);
+    } catch (err) {
+      hub.intake.unshift(...batch);
+      throw err;
+    }
+    for (let events = await store.loadUnroutedEvents(100); events.length > 0; events = await store.loadUnroutedEvents(100)) {
+      for (const event of events) await store.routeEvent(event.id, await this.route(event));
+    }
+  }
+
+  private async route(event: RunnerEventPayload): Promise<store.Routing> {
+    const now = new Date();
+    const runs: store.NewRun[] = [];
+    for (const fn of this.registry.values()) {
+      if (!fn.triggers.some((t) => matchesEvent(t, event))) continue;
+      const run: store.NewRun = {
+        id: randomUUID(),
+        functionId: fn.id,
+        eventId: event.id,
+        event,
+        ownerTenant: store.readOwnerTenant(event),
+        concurrency: computeConcurrencySlots(fn, event),
+        maxAttempts: fn.maxAttempts,
+        readyAt: now,
+      };
+      runs.push(run);
+    }
+    const resolved = (await store.findWaitingSteps(event.name))
+      .filter((w) => !w.waitIf || Boolean(getCompiledExpression(w.waitIf)({ event: w.runEvent, async: event })))
+      .map((w) => ({ runId: w.runId, stepId: w.stepId, event }));
+    const cancellers = [...this.registry.values()].filter((fn) => fn.cancel.some((c) => nameMatches(c.event, event.name))).map((fn) => fn.id);
+    const cancelled = (await store.findUnfinishedRuns(cancellers))
+      .filter((r) => this.registry.get(r.functionId)?.cancel.some((c) => matchesEvent(c, event, r.event)))
+      .map((r) => r.id);
+    return { runs, resolved, cancelled };
+  }
+
+  // Calls the serve handler for one run until it finishes or has to wait. Never holds a transaction across a call.
+  private async drive(runId: string): Promise<void> {
+    while (!this.stopped) {
+      const state = await store.loadRun(runId);
+      if (!state || !store.isUnfinished(state.run.status)) return;
+      const { run, steps } = state;
+      const now = Date.now();
+      if (!this.registry.has(run.functionId)) {
+        await store.commitRun(run.id, run.stack.length, failRun(run, { message: `${run.functionId} is no longer served` }, now).changes);
+        return;
+      }
+      const expired = steps.filter((s) => (s.status === 'sleeping' || s.status === 'waiting') && s.wakeAt && s.wakeAt.getTime() <= now);
+      if (expired.length > 0) {
+        // A sleep that is over, or a wait that timed out, resolves to null.
+        await store.commitRun(run.id, run.stack.length, {
+          appendStack: expired.map((s) => s.id),
+          steps: expired.map((s) => ({ ...s, status: 'completed', data: null, endedAt: new Date(now) })),
+        });
+        continue;
+      }
+      if (!(await store.startTick(run.id))) return;
+      const planned = steps.find((s) => s.status === 'planned');
+      const startedAt = Date.now();
+      let outcome: ExecutionOutcome;
+      try {
+        outcome = await this.executor.execute({
+          fnId: run.functionId,
+          stepId: planned?.id ?? 'step',
+          runId: run.id,
+          event: run.event,
+          steps: toMemoizedSteps(steps),
+          stack: run.stack,
+          attempt: run.attempt,
+          maxAttempts: run.maxAttempts,
+        });
+      } catch (err) {
+        outcome = { kind: 'error', error: { name: 'Error', message: describeError(err) }, retriable: true, retryAfter: null };
+      }
+      const { changes, next } = interpretOutcome(run, steps, outcome, { startedAt, now: Date.now(), backoff: this.backoff });
+      const recorded = await store.commitRun(run.id, run.stack.length, changes);
+      if (!recorded || next !== 'continue') return;
+    }
+  }
+
+  // Resolves when nothing is running and nothing is due (sleeping and waiting runs may remain). For tests and shutdown.
+  async drain(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      this.kick();
+      while (this.pumping || this.active.size > 0) {
+        await this.pumping;
+        await Promise.all([...this.active.values()]);
+      }
+      const next = await store.findNextReadyAt([]);
+      const idle = getLocalHub().intake.length === 0 && !(next && next.getTime() <= Date.now()) && !(await store.hasUnroutedEvents());
+      if (idle && !this.pumping && this.active.size === 0) return;
+      if (Date.now() > deadline) throw new Error(`local runner: not idle after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  // Resolves at the next point where some run stopped being driven (or after intervalMs).
+  async settled(intervalMs: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.listeners.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, intervalMs);
+      this.listeners.add(done);
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    const hub = getLocalHub();
+    if (hub.notify) hub.notify = undefined;
+    await this.pumping;
+    await Promise.all([...this.active.values()]);
+  }
+}

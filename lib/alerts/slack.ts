@@ -1,0 +1,56 @@
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { tenants } from '@/lib/db/schema';
+import { withTenant } from '@/lib/db/tenant';
+import { getEnv } from '@/lib/env';
+
+export const SLACK_TIMEOUT_MS = 10_000;
+
+const SEVERITY_ICON = { info: ':information_source:', warning: ':warning:', critical: ':rotating_light:' } as const;
+
+export interface SlackAlert {
+  title: string;
+  text: string;
+  severity: keyof typeof SEVERITY_ICON;
+}
+
+// Slack's incoming-webhook body: `text` is the notification fallback, blocks the rendered message.
+export function slackPayload(alert: SlackAlert, source: string) {
+  return {
+    text: `${SEVERITY_ICON[alert.severity]} ${alert.title}`,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: `*${SEVERITY_ICON[alert.severity]} ${alert.title}*\n${alert.text}` } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: `Reflex · ${source}` }] },
+    ],
+  };
+}
+
+export class SlackDeliveryError extends Error {}
+
+// One POST. Anything but a 2xx throws, so the calling step is retried by the pipeline.
+export async function postSlackMessage(url: string, body: unknown, timeoutMs = SLACK_TIMEOUT_MS): Promise<void> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const answer = await res.text();
+  if (!res.ok) throw new SlackDeliveryError(`Slack answered ${res.status}: ${answer.slice(0, 200)}`);
+}
+
+const tenantSlackSettings = z.looseObject({ slackWebhookUrl: z.url().optional() });
+
+// The tenant's incoming webhook (tenants.settings.slackWebhookUrl), or null when none (or an invalid one) is set.
+export async function tenantWebhookUrl(tenantId: string): Promise<string | null> {
+  const settings = await withTenant(tenantId, async (tx) => {
+    const [row] = await tx.select({ settings: tenants.settings }).from(tenants).where(eq(tenants.id, tenantId)).limit(1);
+    return row?.settings;
+  });
+  const parsed = tenantSlackSettings.safeParse(settings ?? {});
+  return parsed.success ? (parsed.data.slackWebhookUrl ?? null) : null;
+}
+
+export function platformWebhookUrl(): string | null {
+  return getEnv().ALERT_SLACK_WEBHOOK_URL ?? null;
+}

@@ -1,0 +1,27 @@
+import { defineOperation } from '@/lib/http/operation';
+import { aiSettingsBodySchema, aiSettingsViewSchema } from '@/lib/settings/ai-settings';
+
+export const getAiSettingsOp = defineOperation({
+  id: 'getAiSettings',
+  method: 'GET',
+  path: '/api/v1/settings/ai',
+  summary: 'AI settings: policy per operation (stored overrides and effective policy), rules, categories, providers',
+  tag: 'settings',
+  auth: 'tenant',
+  permission: 'settings:manage',
+  response: aiSettingsViewSchema,
+});
+
+export const putAiSettingsOp = defineOperation({
+  id: 'updateAiSettings',
+  method: 'PUT',
+  path: '/api/v1/settings/ai',
+  summary:
+    'Replace the AI settings. 422 for unknown fields, providers not configured on this server or unable to do the ' +
+    'operation, hosted providers under privacy mode, an embedding fallback, and unsafe or over-long rule patterns.',
+  tag: 'settings',
+  auth: 'tenant',
+  permission: 'settings:manage',
+  body: aiSettingsBodySchema,
+  response: aiSettingsViewSchema,
+});

@@ -1,0 +1,113 @@
+import { inArray } from 'drizzle-orm';
+import { z } from 'zod';
+import { documents } from '@/lib/db/schema';
+import type { Tx } from '@/lib/db/types';
+import { getAiSettings, type AiSettings } from '@/lib/documents/ai-settings';
+import { notFound } from '@/lib/http/errors';
+import { assertAiBudgetLeft } from '@/lib/quotas';
+import { retrieveChunks, type RetrievedChunk } from '@/lib/search/search';
+
+export const MAX_QUESTION_LENGTH = 2000;
+export const DEFAULT_CONTEXT_CHUNKS = 6;
+
+export const askBodySchema = z
+  .strictObject({
+    question: z.string().trim().min(1, 'question must not be empty').max(MAX_QUESTION_LENGTH),
+    documentIds: z.array(z.uuid()).min(1).max(50).optional().describe('Only answer from these documents'),
+    maxSources: z.number().int().min(1).max(20).default(DEFAULT_CONTEXT_CHUNKS).describe('Chunks given to the model'),
+  })
+  .meta({ id: 'AskRequest' });
+export type AskBody = z.output<typeof askBodySchema>;
+
+export const askSourceSchema = z
+  .object({
+    ref: z.string().describe('Short id the model cites, S1, S2, …'),
+    chunkId: z.uuid(),
+    documentId: z.uuid(),
+    documentTitle: z.string(),
+    ord: z.number().int(),
+    charStart: z.number().int(),
+    charEnd: z.number().int(),
+    snippet: z.string(),
+    score: z.number(),
+  })
+  .meta({ id: 'AskSource' });
+export type AskSource = z.infer<typeof askSourceSchema>;
+
+export const askCitationSchema = askSourceSchema
+  .pick({ ref: true, chunkId: true, documentId: true, documentTitle: true, ord: true, charStart: true, charEnd: true })
+  .extend({ snippet: z.string().describe('The passage the answer relies on, quoted from the chunk') })
+  .meta({ id: 'AskCitation' });
+export type AskCitation = z.infer<typeof askCitationSchema>;
+
+// The response is NDJSON: one of these objects per line, in this order: sources, delta…, done (or error).
+export const askEventSchema = z
+  .discriminatedUnion('type', [
+    z.object({ type: z.literal('sources'), sources: z.array(askSourceSchema), mode: z.enum(['hybrid', 'keyword']) }),
+    z.object({ type: z.literal('delta'), text: z.string() }),
+    z.object({
+      type: z.literal('done'),
+      answer: z.string(),
+      citations: z.array(askCitationSchema),
+      provider: z.string().nullable(),
+      model: z.string().nullable(),
+      confidence: z.number(),
+      lowConfidence: z.boolean(),
+    }),
+    z.object({ type: z.literal('error'), error: z.object({ code: z.string(), message: z.string() }) }),
+  ])
+  .meta({ id: 'AskEvent' });
+export type AskEvent = z.infer<typeof askEventSchema>;
+
+export interface PreparedAsk {
+  tenantId: string;
+  question: string;
+  settings: AiSettings;
+  sources: (AskSource & { text: string })[];
+  mode: 'hybrid' | 'keyword';
+}
+
+async function checkDocumentsVisible(tx: Tx, ids: readonly string[]): Promise<void> {
+  const unique = [...new Set(ids)];
+  // RLS hides other tenants' documents, so an id from another tenant is "not found", exactly like a missing one.
+  const rows = await tx.select({ id: documents.id }).from(documents).where(inArray(documents.id, unique));
+  if (rows.length !== unique.length) throw notFound('Document');
+}
+
+function toSource(chunk: RetrievedChunk, index: number): AskSource & { text: string } {
+  return {
+    ref: `S${index + 1}`,
+    chunkId: chunk.chunkId,
+    documentId: chunk.documentId,
+    documentTitle: chunk.documentTitle,
+    ord: chunk.ord,
+    charStart: chunk.charStart,
+    charEnd: chunk.charEnd,
+    snippet: chunk.snippet,
+    score: chunk.score,
+    text: chunk.text,
+  };
+}
+
+// Everything that needs the database, inside the request's tenant transaction: the answer itself is generated
+// afterwards (answerStream), so no transaction stays open while a model writes.
+export async function prepareAsk(
+  tx: Tx,
+  tenantId: string,
+  body: AskBody,
+  request: { requestId: string; signal?: AbortSignal },
+): Promise<PreparedAsk> {
+  // A question is new AI work: refused (429 quota_exceeded) once the month's AI budget is spent.
+  await assertAiBudgetLeft(tx, tenantId);
+  if (body.documentIds) await checkDocumentsVisible(tx, body.documentIds);
+  const settings = await getAiSettings(tx);
+  const retrieval = await retrieveChunks(tx, settings, {
+    tenantId,
+    query: body.question,
+    limit: body.maxSources,
+    idempotencyKey: `ask:${request.requestId}:embed`,
+    ...(body.documentIds ? { documentIds: body.documentIds } : {}),
+    ...(request.signal ? { signal: request.signal } : {}),
+  });
+  return { tenantId, question: body.question, settings, sources: retrieval.chunks.map(toSource), mode: retrieval.mode };
+}

@@ -1,0 +1,22 @@
+import type { Operation } from '@/lib/http/operation';
+import { tenantRoute, type TenantContext } from '@/lib/http/route';
+import { sendPipelineJobs } from './enqueue';
+import type { Enqueue, PipelineJob } from './jobs';
+
+type NextRouteContext = { params: Promise<Record<string, string | string[]>> };
+
+// tenantRoute runs the handler inside one tenant transaction and resolves only after it committed (or rolled
+// back into an error response). Jobs the handler enqueues are sent after that, and only on success, so the
+// pipeline never looks for a row that is not there yet, and a rolled-back upload never starts a run. A crash in
+// between leaves the document `queued` for requeueStuckDocuments().
+export function tenantRouteWithJobs<O extends Operation>(op: O, handler: (ctx: TenantContext<O>, enqueue: Enqueue) => Promise<unknown>) {
+  return async (req: Request, routeCtx?: NextRouteContext): Promise<Response> => {
+    const jobs: PipelineJob[] = [];
+    const enqueue: Enqueue = (job) => {
+      jobs.push(job);
+    };
+    const response = await tenantRoute(op, (ctx) => handler(ctx, enqueue))(req, routeCtx);
+    if (response.ok && jobs.length > 0) await sendPipelineJobs(jobs);
+    return response;
+  };
+}

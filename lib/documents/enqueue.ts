@@ -1,0 +1,27 @@
+import { documentUploaded } from '@/inngest/events/documents';
+import { sendEvent } from '@/inngest/send';
+import { logger } from '@/lib/log';
+import { pipelineEventId, type PipelineJob } from './jobs';
+
+// Starts (or resumes) the pipeline for committed jobs. A send that fails leaves the document `queued`, which
+// requeueStuckDocuments() picks up; the caller's request still succeeds, because the upload itself is safe.
+export async function sendPipelineJobs(jobs: readonly PipelineJob[]): Promise<number> {
+  let sent = 0;
+  for (const job of jobs) {
+    try {
+      await sendEvent(
+        documentUploaded,
+        { tenantId: job.tenantId, documentId: job.documentId, generation: job.generation },
+        { id: pipelineEventId(job) },
+      );
+      sent++;
+    } catch (err) {
+      logger.error('document/uploaded not sent; the document stays queued until the requeue sweep', {
+        tenantId: job.tenantId,
+        documentId: job.documentId,
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
+  }
+  return sent;
+}

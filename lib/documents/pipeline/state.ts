@@ -1,0 +1,260 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { AiError, AllProvidersFailedError } from '@/lib/ai/errors';
+import type { AiUsageRow } from '@/lib/ai/router';
+import { documents, documentSteps, type DocumentStepName, type StoredActionItem } from '@/lib/db/schema';
+import { withTenant } from '@/lib/db/tenant';
+import { observePipelineStep } from '@/lib/metrics';
+import type { Tx } from '@/lib/db/types';
+import { getAiSettings, type AiSettings } from '../ai-settings';
+import { runInAiScope } from '../ai';
+import type { PipelineJob } from '../jobs';
+
+// A failure that retrying cannot fix (a corrupt file, empty text): the run fails at once instead of retrying.
+export class PipelineError extends Error {
+  readonly retryable: boolean;
+
+  constructor(message: string, options: { retryable?: boolean; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'PipelineError';
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+export function isRetryable(err: unknown): boolean {
+  // The router wraps every failure as retryable; with a single provider in the chain, that provider's own
+  // verdict is the one that counts (AssemblyAI rejecting unusable audio fails the same way every time).
+  if (err instanceof AllProvidersFailedError && err.attempts.length === 1 && err.cause instanceof AiError) return err.cause.retryable;
+  if (err instanceof PipelineError || err instanceof AiError) return err.retryable;
+  return true;
+}
+
+// The function id, as metrics name the pipeline.
+export const PIPELINE = 'process-document';
+
+export type StopReason = 'deleted' | 'cancelled' | 'superseded' | 'claimed_elsewhere' | 'not_processing' | 'needs_transcription_provider';
+
+export type StepOutcome<T> = { state: 'stopped'; reason: StopReason } | { state: 'skipped' } | ({ state: 'done' } & T);
+
+export type LoadedDocument = Pick<
+  typeof documents.$inferSelect,
+  'id' | 'tenantId' | 'title' | 'kind' | 'mime' | 'filename' | 'blobKey' | 'status' | 'generation' | 'runId' | 'text'
+>;
+
+// What a step's work produced. `write` runs in the closing transaction, after the document was re-checked, so
+// results of a run that was cancelled or superseded meanwhile are dropped.
+export type StepWork<T> =
+  | { kind: 'done'; provider?: string | null; model?: string | null; result: T; write?: (tx: Tx) => Promise<void>; complete?: boolean }
+  | { kind: 'needs_provider'; message: string };
+
+type Begin = { kind: 'stop'; reason: StopReason } | { kind: 'skip' } | { kind: 'go'; doc: LoadedDocument; settings: AiSettings };
+
+const loadColumns = {
+  id: documents.id,
+  tenantId: documents.tenantId,
+  title: documents.title,
+  kind: documents.kind,
+  mime: documents.mime,
+  filename: documents.filename,
+  blobKey: documents.blobKey,
+  status: documents.status,
+  generation: documents.generation,
+  runId: documents.runId,
+  text: documents.text,
+};
+
+// The row lock serialises a step's bookkeeping with cancel, retry and delete of the same document.
+async function lockDocument(tx: Tx, id: string): Promise<LoadedDocument | undefined> {
+  const [row] = await tx.select(loadColumns).from(documents).where(eq(documents.id, id)).for('update');
+  return row;
+}
+
+function stopReason(doc: LoadedDocument | undefined, job: PipelineJob): StopReason | undefined {
+  if (!doc) return 'deleted';
+  if (doc.generation !== job.generation) return 'superseded';
+  if (doc.status === 'cancelled') return 'cancelled';
+  if (doc.status !== 'processing') return 'not_processing';
+  return undefined;
+}
+
+// First step of every run: takes the queued generation for this run. A second delivery of the same event (or a
+// stale run) finds it taken and stops; the same run re-executing after a crash keeps it.
+export async function claimDocument(job: PipelineJob, runId: string): Promise<{ claimed: true } | { claimed: false; reason: StopReason }> {
+  return withTenant(job.tenantId, async (tx) => {
+    const doc = await lockDocument(tx, job.documentId);
+    if (!doc) return { claimed: false, reason: 'deleted' };
+    if (doc.generation !== job.generation) return { claimed: false, reason: 'superseded' };
+    if (doc.status === 'cancelled') return { claimed: false, reason: 'cancelled' };
+    const mine = doc.status === 'processing' && doc.runId === runId;
+    if (doc.status !== 'queued' && !mine) return { claimed: false, reason: doc.status === 'processing' ? 'claimed_elsewhere' : 'not_processing' };
+    await tx
+      .update(documents)
+      .set({ status: 'processing', runId, error: null, updatedAt: new Date() })
+      .where(eq(documents.id, job.documentId));
+    return { claimed: true };
+  });
+}
+
+const stepKey = (job: PipelineJob, step: DocumentStepName) =>
+  and(eq(documentSteps.documentId, job.documentId), eq(documentSteps.step, step));
+
+function sumCost(usage: AiUsageRow[]): number {
+  return usage.reduce((total, row) => total + row.costMicros, 0);
+}
+
+// Latency and cost add up over every attempt and batch of a step: they are what the step really took.
+function spent(latencyMs: number, usage: AiUsageRow[]) {
+  return {
+    latencyMs: sql`coalesce(${documentSteps.latencyMs}, 0) + ${latencyMs}`,
+    costMicros: sql`${documentSteps.costMicros} + ${sumCost(usage)}`,
+  };
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+// One pipeline step: skip if already done (a retry resumes after the last completed step), do the work outside
+// any transaction (AI calls record usage in their own), then persist result and bookkeeping together.
+export async function runStep<T extends object>(
+  job: PipelineJob,
+  step: DocumentStepName,
+  work: (doc: LoadedDocument, settings: AiSettings) => Promise<StepWork<T>>,
+): Promise<StepOutcome<T>> {
+  const started = Date.now();
+  const begin = await withTenant(job.tenantId, async (tx): Promise<Begin> => {
+    const doc = await lockDocument(tx, job.documentId);
+    const stop = stopReason(doc, job);
+    if (stop || !doc) return { kind: 'stop', reason: stop ?? 'deleted' };
+    const [existing] = await tx
+      .select({ status: documentSteps.status, finishedAt: documentSteps.finishedAt })
+      .from(documentSteps)
+      .where(stepKey(job, step));
+    if (existing?.status === 'done') return { kind: 'skip' };
+    // The next batch of a step that finished its previous batch cleanly (embed) is not a new attempt.
+    const continuing = existing?.status === 'running' && existing.finishedAt !== null;
+    const now = new Date();
+    await tx
+      .insert(documentSteps)
+      .values({ tenantId: job.tenantId, documentId: job.documentId, step, status: 'running', attempts: 1, startedAt: now })
+      .onConflictDoUpdate({
+        target: [documentSteps.tenantId, documentSteps.documentId, documentSteps.step],
+        set: {
+          status: 'running',
+          attempts: continuing ? documentSteps.attempts : sql`${documentSteps.attempts} + 1`,
+          error: null,
+          finishedAt: null,
+          updatedAt: now,
+        },
+      });
+    await tx.update(documents).set({ currentStep: step, updatedAt: now }).where(eq(documents.id, job.documentId));
+    return { kind: 'go', doc, settings: await getAiSettings(tx) };
+  });
+  if (begin.kind === 'stop') return { state: 'stopped', reason: begin.reason };
+  if (begin.kind === 'skip') {
+    observePipelineStep({ pipeline: PIPELINE, step, outcome: 'skipped', durationMs: Date.now() - started });
+    return { state: 'skipped' };
+  }
+
+  const usage: AiUsageRow[] = [];
+  let outcome: StepWork<T>;
+  try {
+    outcome = await runInAiScope(begin.settings, usage, () => work(begin.doc, begin.settings));
+  } catch (err) {
+    await recordFailure(job, step, describe(err), Date.now() - started, sumCost(usage));
+    observePipelineStep({ pipeline: PIPELINE, step, outcome: isRetryable(err) ? 'retried' : 'failed', durationMs: Date.now() - started });
+    throw err;
+  }
+  observePipelineStep({ pipeline: PIPELINE, step, outcome: 'succeeded', durationMs: Date.now() - started });
+
+  return withTenant(job.tenantId, async (tx): Promise<StepOutcome<T>> => {
+    const doc = await lockDocument(tx, job.documentId);
+    const stop = stopReason(doc, job);
+    const now = new Date();
+    const latencyMs = Date.now() - started;
+    if (stop === 'cancelled') {
+      await tx
+        .update(documentSteps)
+        .set({ status: 'failed', error: 'Cancelled while this step ran; its result was discarded', ...spent(latencyMs, usage), finishedAt: now, updatedAt: now })
+        .where(stepKey(job, step));
+    }
+    if (stop) return { state: 'stopped', reason: stop };
+    if (outcome.kind === 'needs_provider') {
+      await tx
+        .update(documentSteps)
+        .set({ status: 'needs_provider', error: outcome.message, ...spent(latencyMs, usage), finishedAt: now, updatedAt: now })
+        .where(stepKey(job, step));
+      await tx
+        .update(documents)
+        .set({ status: 'needs_transcription_provider', error: outcome.message, updatedAt: now })
+        .where(eq(documents.id, job.documentId));
+      return { state: 'stopped', reason: 'needs_transcription_provider' };
+    }
+    if (outcome.write) await outcome.write(tx);
+    const complete = outcome.complete ?? true;
+    await tx
+      .update(documentSteps)
+      .set({
+        status: complete ? 'done' : 'running',
+        ...(outcome.provider === undefined ? {} : { provider: outcome.provider }),
+        ...(outcome.model === undefined ? {} : { model: outcome.model }),
+        ...spent(latencyMs, usage),
+        error: null,
+        finishedAt: now,
+        updatedAt: now,
+      })
+      .where(stepKey(job, step));
+    await tx.update(documents).set({ updatedAt: now }).where(eq(documents.id, job.documentId));
+    return { state: 'done', ...outcome.result };
+  });
+}
+
+async function recordFailure(job: PipelineJob, step: DocumentStepName, message: string, latencyMs: number, costMicros: number) {
+  await withTenant(job.tenantId, async (tx) => {
+    const doc = await lockDocument(tx, job.documentId);
+    // A newer generation owns the step rows now; a deleted document has none.
+    if (!doc || doc.generation !== job.generation) return;
+    const now = new Date();
+    await tx
+      .update(documentSteps)
+      .set({
+        status: 'failed',
+        error: message,
+        latencyMs: sql`coalesce(${documentSteps.latencyMs}, 0) + ${latencyMs}`,
+        costMicros: sql`${documentSteps.costMicros} + ${costMicros}`,
+        finishedAt: now,
+        updatedAt: now,
+      })
+      .where(stepKey(job, step));
+    // The document stays `processing` while Inngest retries; onFailure marks it failed after the last attempt.
+    await tx.update(documents).set({ error: `${step}: ${message}`, updatedAt: now }).where(eq(documents.id, job.documentId));
+  });
+}
+
+// Last step: publish the results. Returns the action items for the `document/processed` event.
+export type FinalizeOutcome = { state: 'done'; actionItems: StoredActionItem[] } | { state: 'stopped'; reason: StopReason };
+
+export async function finalizeDocument(job: PipelineJob): Promise<FinalizeOutcome> {
+  return withTenant(job.tenantId, async (tx): Promise<FinalizeOutcome> => {
+    const doc = await lockDocument(tx, job.documentId);
+    const stop = stopReason(doc, job);
+    if (stop) return { state: 'stopped', reason: stop };
+    const now = new Date();
+    const [row] = await tx
+      .update(documents)
+      .set({ status: 'processed', currentStep: null, error: null, processedAt: now, updatedAt: now })
+      .where(eq(documents.id, job.documentId))
+      .returning({ actionItems: documents.actionItems });
+    return { state: 'done', actionItems: row?.actionItems ?? [] };
+  });
+}
+
+// onFailure: the run gave up. Only the generation that failed is marked, and never one the user cancelled.
+export async function markDocumentFailed(job: PipelineJob, message: string): Promise<void> {
+  await withTenant(job.tenantId, async (tx) => {
+    await tx
+      .update(documents)
+      // Keep the failing step's own message ("embed: ...") when it recorded one.
+      .set({ status: 'failed', error: sql`coalesce(${documents.error}, ${message})`, updatedAt: new Date() })
+      .where(and(eq(documents.id, job.documentId), eq(documents.generation, job.generation), eq(documents.status, 'processing')));
+  });
+}

@@ -1,0 +1,117 @@
+import { AppError } from '@/lib/http/errors';
+import type { DocumentKind } from '@/lib/db/schema';
+
+export interface DetectedType {
+  kind: DocumentKind;
+  mime: string;
+}
+
+const AUDIO_EXTENSIONS = new Set(['wav', 'mp3', 'm4a', 'webm', 'mp4', 'aac', 'ogg', 'oga', 'flac']);
+const TEXT_EXTENSIONS = new Set(['txt', 'text', 'md', 'markdown']);
+const MARKDOWN_EXTENSIONS = new Set(['md', 'markdown']);
+const GENERIC_TYPES = new Set(['', 'application/octet-stream', 'binary/octet-stream']);
+// How far from the end a PDF's %%EOF marker may sit (trailing whitespace or junk written by some tools).
+const PDF_TRAILER_WINDOW = 2048;
+
+function startsWith(bytes: Uint8Array, prefix: readonly number[], offset = 0): boolean {
+  if (bytes.length < offset + prefix.length) return false;
+  return prefix.every((b, i) => bytes[offset + i] === b);
+}
+
+const ascii = (s: string) => [...s].map((c) => c.charCodeAt(0));
+
+function extensionOf(filename: string | undefined): string {
+  const dot = filename?.lastIndexOf('.') ?? -1;
+  return filename && dot >= 0 ? filename.slice(dot + 1).toLowerCase() : '';
+}
+
+function baseType(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+function isPdf(bytes: Uint8Array): boolean {
+  return startsWith(bytes, ascii('%PDF-'));
+}
+
+function hasPdfTrailer(bytes: Uint8Array): boolean {
+  const tail = new TextDecoder('latin1').decode(bytes.subarray(Math.max(0, bytes.length - PDF_TRAILER_WINDOW)));
+  return tail.includes('%%EOF');
+}
+
+// Magic numbers of the audio containers we accept.
+function sniffAudio(bytes: Uint8Array): string | undefined {
+  if (startsWith(bytes, ascii('RIFF')) && startsWith(bytes, ascii('WAVE'), 8)) return 'audio/wav';
+  if (startsWith(bytes, ascii('ID3'))) return 'audio/mpeg';
+  // An MPEG audio frame header: 11 sync bits, then a layer that is not "reserved".
+  if (bytes.length >= 2 && bytes[0] === 0xff && ((bytes[1] ?? 0) & 0xe0) === 0xe0 && ((bytes[1] ?? 0) & 0x06) !== 0) {
+    return 'audio/mpeg';
+  }
+  if (startsWith(bytes, ascii('ftyp'), 4)) {
+    const brand = String.fromCharCode(...bytes.subarray(8, 12));
+    if (['M4A ', 'M4B ', 'mp42', 'isom', 'iso2', 'mp41', 'dash'].includes(brand)) return 'audio/mp4';
+  }
+  if (startsWith(bytes, [0x1a, 0x45, 0xdf, 0xa3])) return 'audio/webm';
+  return undefined;
+}
+
+function looksLikeText(bytes: Uint8Array): boolean {
+  if (bytes.includes(0)) return false;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function claimsPdf(type: string, ext: string): boolean {
+  return type === 'application/pdf' || ext === 'pdf';
+}
+
+function claimsAudio(type: string, ext: string): boolean {
+  return type.startsWith('audio/') || type === 'video/webm' || AUDIO_EXTENSIONS.has(ext);
+}
+
+function claimsText(type: string, ext: string): boolean {
+  return type.startsWith('text/') || TEXT_EXTENSIONS.has(ext) || (GENERIC_TYPES.has(type) && ext === '');
+}
+
+const unsupported = (message: string) => new AppError('unsupported_media_type', message);
+
+// The bytes decide the kind; the declared type and extension only have to agree with them. Deep PDF corruption
+// is found later, by the extract step; here only the %PDF header and %%EOF trailer are checked.
+export function detectUploadType(bytes: Uint8Array, declaredType: string | undefined, filename: string | undefined): DetectedType {
+  if (bytes.length === 0) throw new AppError('validation_failed', 'The file is empty');
+  const type = baseType(declaredType);
+  const ext = extensionOf(filename);
+
+  if (isPdf(bytes)) {
+    if (!GENERIC_TYPES.has(type) && !claimsPdf(type, ext)) {
+      throw unsupported(`The file is a PDF but was sent as ${type || `.${ext}`}`);
+    }
+    if (!hasPdfTrailer(bytes)) {
+      throw new AppError('validation_failed', 'The PDF is corrupt or truncated: its %%EOF trailer is missing');
+    }
+    return { kind: 'pdf', mime: 'application/pdf' };
+  }
+  if (claimsPdf(type, ext)) {
+    throw new AppError('validation_failed', 'The file is not a valid PDF: it does not start with a %PDF header');
+  }
+
+  const audio = sniffAudio(bytes);
+  if (audio) {
+    if (!GENERIC_TYPES.has(type) && !claimsAudio(type, ext)) {
+      throw unsupported(`The file is audio (${audio}) but was sent as ${type || `.${ext}`}`);
+    }
+    return { kind: 'audio', mime: audio };
+  }
+  if (claimsAudio(type, ext)) {
+    throw unsupported('The file does not look like WAV, MP3, M4A or WebM audio');
+  }
+
+  if (claimsText(type, ext) && looksLikeText(bytes)) {
+    const markdown = type === 'text/markdown' || MARKDOWN_EXTENSIONS.has(ext);
+    return markdown ? { kind: 'markdown', mime: 'text/markdown' } : { kind: 'text', mime: 'text/plain' };
+  }
+  throw unsupported('Unsupported file type: upload plain text, Markdown, PDF, or WAV/MP3/M4A/WebM audio');
+}

@@ -1,0 +1,111 @@
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { memberships, tasks, user } from '@/lib/db/schema';
+import type { Tx } from '@/lib/db/types';
+import { INBOX_COLUMN_KEY } from './columns';
+import { parseDueHint } from './due-hint';
+import { insertTask } from './tasks';
+
+export const actionItemInputSchema = z.object({
+  title: z.string().trim().min(1).max(500),
+  ownerHint: z.string().trim().max(200).optional(),
+  dueHint: z.string().trim().max(200).optional(),
+});
+
+export type ActionItemInput = z.infer<typeof actionItemInputSchema>;
+
+export interface MemberIdentity {
+  userId: string;
+  name: string;
+  email: string;
+}
+
+function normalize(s: string): string {
+  return s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+function unique<T>(found: T[]): T | null {
+  return found.length === 1 ? (found[0] ?? null) : null;
+}
+
+// Maps an owner hint ("Alice", "@alice.smith", "alice@example.com", "Alice Smith") to exactly one member.
+// Tried from most to least specific; a tie at any level means "don't guess" (null).
+export function matchOwner(hint: string | undefined, members: readonly MemberIdentity[]): MemberIdentity | null {
+  if (!hint) return null;
+  const h = normalize(hint.replace(/^@/, ''));
+  if (!h) return null;
+  const emailOf = (m: MemberIdentity) => m.email.toLowerCase();
+  const localPart = (m: MemberIdentity) => emailOf(m).split('@')[0] ?? '';
+  const fullName = (m: MemberIdentity) => normalize(m.name);
+  const tiers: ((m: MemberIdentity) => boolean)[] = [
+    (m) => emailOf(m) === h,
+    (m) => fullName(m) === h,
+    (m) => localPart(m) === h,
+    (m) => fullName(m).replace(/ /g, '.') === h || fullName(m).replace(/ /g, '') === h,
+    (m) => fullName(m).split(' ')[0] === h,
+    (m) => localPart(m).split(/[._-]/)[0] === h,
+  ];
+  for (const tier of tiers) {
+    const hits = members.filter(tier);
+    if (hits.length > 0) return unique(hits);
+  }
+  return null;
+}
+
+async function loadMembers(tx: Tx): Promise<MemberIdentity[]> {
+  return tx
+    .select({ userId: memberships.userId, name: user.name, email: user.email })
+    .from(memberships)
+    .innerJoin(user, eq(user.id, memberships.userId));
+}
+
+function describe(item: ActionItemInput, index: number, ownerMatched: boolean, dueDate: string | null): string {
+  const lines = [`Action item ${index + 1} of a processed document.`];
+  if (item.ownerHint && !ownerMatched) lines.push(`Owner mentioned: ${item.ownerHint}`);
+  if (item.dueHint && !dueDate) lines.push(`Due mentioned: ${item.dueHint}`);
+  return lines.join('\n');
+}
+
+export interface CreatedFromActions {
+  created: string[];
+  skipped: number;
+}
+
+// Creates one task per action item of a document, at most once per (document, item index): running it again
+// for the same document (a retry, a reprocess) creates nothing new and leaves edited tasks alone.
+export async function createTasksFromActions(
+  tx: Tx,
+  input: { tenantId: string; documentId: string; actionItems: readonly ActionItemInput[]; now?: Date },
+): Promise<CreatedFromActions> {
+  const existing = await tx
+    .select({ actionIndex: tasks.actionIndex })
+    .from(tasks)
+    .where(eq(tasks.sourceDocumentId, input.documentId));
+  const done = new Set(existing.map((e) => e.actionIndex));
+  const members = await loadMembers(tx);
+  const created: string[] = [];
+  let skipped = 0;
+  for (const [index, item] of input.actionItems.entries()) {
+    if (done.has(index)) {
+      skipped++;
+      continue;
+    }
+    const owner = matchOwner(item.ownerHint, members);
+    const dueDate = item.dueHint ? parseDueHint(item.dueHint, input.now) : null;
+    const task = await insertTask(
+      tx,
+      { tenantId: input.tenantId, userId: null },
+      {
+        title: item.title.trim().slice(0, 500) || 'Untitled action item',
+        description: describe(item, index, owner !== null, dueDate),
+        assigneeId: owner?.userId ?? null,
+        dueDate,
+        source: { documentId: input.documentId, actionIndex: index },
+      },
+      { preferColumnKey: INBOX_COLUMN_KEY },
+    );
+    if (task) created.push(task.id);
+    else skipped++;
+  }
+  return { created, skipped };
+}
