@@ -20,6 +20,9 @@ const optionsSchema = z.object({
   BENCH_OUTPUT: z.string().default('docs/benchmarks.md'),
 });
 
+// The app's default (lib/env.ts), stated so the report says what was measured.
+const POOL_MAX = 10;
+
 const provisionedSchema = z.object({ tenant: z.object({ id: z.string() }), apiKey: z.object({ secret: z.string() }) });
 
 interface Database {
@@ -47,8 +50,8 @@ async function prepareDatabase(adminUrl: string | undefined): Promise<Database> 
   const dir = mkdtempSync(path.join(os.tmpdir(), 'reflex-bench-'));
   return {
     backend: 'postgres',
-    label: `PostgreSQL ${rows[0]?.server_version.split(' ')[0] ?? ''} (${new URL(adminUrl).host}, pg pool)`,
-    env: { DATABASE_URL: prepared.appUrl, DATABASE_DRIVER: 'pg', BLOB_DIR: path.join(dir, 'blobs') },
+    label: `PostgreSQL ${rows[0]?.server_version.split(' ')[0] ?? ''} (${new URL(adminUrl).host}, pg pool of ${POOL_MAX})`,
+    env: { DATABASE_URL: prepared.appUrl, DATABASE_DRIVER: 'pg', DB_POOL_MAX: String(POOL_MAX), BLOB_DIR: path.join(dir, 'blobs') },
     cleanup: async () => {
       rmSync(dir, { recursive: true, force: true });
       await prepared.drop();

@@ -5,7 +5,8 @@ import { pgPolicy, pgRole, timestamp, uuid } from 'drizzle-orm/pg-core';
 export const appUser = pgRole('app_user').existing();
 export const appAuth = pgRole('app_auth').existing();
 
-export const currentTenant: SQL = sql`(select current_setting('app.tenant_id', true))::uuid`;
+// nullif: a pooled connection that once had the setting reports '' rather than NULL; both must mean "no tenant".
+export const currentTenant: SQL = sql`(select nullif(current_setting('app.tenant_id', true), ''))::uuid`;
 
 // The one policy every tenant table carries (DESIGN.md): a missing setting yields NULL, so access fails closed.
 export function tenantPolicy(table: string) {
