@@ -73,6 +73,23 @@ describe('JSON text upload through the real local runner', () => {
     expect(chunks.length).toBe(doc.chunkCount);
     for (const c of chunks) expect(c).toEqual({ dims: 384, model: 'offline/hashed-ngrams-384-v1', has_tsv: true });
 
+    // The documents list follows the pipeline live: one event per transition, in order, for readers of documents.
+    const live = await ownerRows<{ status: string; step: string | null; permission: string }>(
+      sql`select payload->>'status' as status, payload->>'currentStep' as step, permission from realtime_events
+          where type = 'document.status_changed' and payload->>'id' = ${id} order by seq`,
+    );
+    expect(live.map((e) => (e.step ? `${e.status}:${e.step}` : e.status))).toEqual([
+      'processing',
+      'processing:extract',
+      'processing:chunk',
+      'processing:embed',
+      'processing:classify',
+      'processing:verify',
+      'processing:summarize',
+      'processed',
+    ]);
+    expect(new Set(live.map((e) => e.permission))).toEqual(new Set(['documents:read']));
+
     const usage = await ownerRows<{ operation: string; provider: string; tenant_id: string }>(
       sql`select operation, provider, tenant_id from ai_usage where document_id = ${id} order by operation`,
     );

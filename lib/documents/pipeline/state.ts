@@ -5,6 +5,7 @@ import { documents, documentSteps, type DocumentStepName, type StoredActionItem 
 import { withTenant } from '@/lib/db/tenant';
 import { observePipelineStep } from '@/lib/metrics';
 import type { Tx } from '@/lib/db/types';
+import { publishEvent } from '@/lib/realtime/outbox';
 import { getAiSettings, type AiSettings } from '../ai-settings';
 import { runInAiScope } from '../ai';
 import type { PipelineJob } from '../jobs';
@@ -76,6 +77,11 @@ function stopReason(doc: LoadedDocument | undefined, job: PipelineJob): StopReas
   return undefined;
 }
 
+// Live status for the documents list (GET /api/v1/events), written in the same transaction as the change.
+async function announce(tx: Tx, documentId: string, status: string, currentStep: string | null): Promise<void> {
+  await publishEvent(tx, { type: 'document.status_changed', payload: { id: documentId, status, currentStep }, permission: 'documents:read' });
+}
+
 // First step of every run: takes the queued generation for this run. A second delivery of the same event (or a
 // stale run) finds it taken and stops; the same run re-executing after a crash keeps it.
 export async function claimDocument(job: PipelineJob, runId: string): Promise<{ claimed: true } | { claimed: false; reason: StopReason }> {
@@ -90,6 +96,7 @@ export async function claimDocument(job: PipelineJob, runId: string): Promise<{ 
       .update(documents)
       .set({ status: 'processing', runId, error: null, updatedAt: new Date() })
       .where(eq(documents.id, job.documentId));
+    await announce(tx, job.documentId, 'processing', null);
     return { claimed: true };
   });
 }
@@ -147,7 +154,9 @@ export async function runStep<T extends object>(
         },
       });
     await tx.update(documents).set({ currentStep: step, updatedAt: now }).where(eq(documents.id, job.documentId));
-    return { kind: 'go', doc, settings: await getAiSettings(tx) };
+    const settings = await getAiSettings(tx);
+    await announce(tx, job.documentId, 'processing', step);
+    return { kind: 'go', doc, settings };
   });
   if (begin.kind === 'stop') return { state: 'stopped', reason: begin.reason };
   if (begin.kind === 'skip') {
@@ -187,6 +196,7 @@ export async function runStep<T extends object>(
         .update(documents)
         .set({ status: 'needs_transcription_provider', error: outcome.message, updatedAt: now })
         .where(eq(documents.id, job.documentId));
+      await announce(tx, job.documentId, 'needs_transcription_provider', step);
       return { state: 'stopped', reason: 'needs_transcription_provider' };
     }
     if (outcome.write) await outcome.write(tx);
@@ -244,6 +254,7 @@ export async function finalizeDocument(job: PipelineJob): Promise<FinalizeOutcom
       .set({ status: 'processed', currentStep: null, error: null, processedAt: now, updatedAt: now })
       .where(eq(documents.id, job.documentId))
       .returning({ actionItems: documents.actionItems });
+    await announce(tx, job.documentId, 'processed', null);
     return { state: 'done', actionItems: row?.actionItems ?? [] };
   });
 }
@@ -251,10 +262,12 @@ export async function finalizeDocument(job: PipelineJob): Promise<FinalizeOutcom
 // onFailure: the run gave up. Only the generation that failed is marked, and never one the user cancelled.
 export async function markDocumentFailed(job: PipelineJob, message: string): Promise<void> {
   await withTenant(job.tenantId, async (tx) => {
-    await tx
+    const failed = await tx
       .update(documents)
       // Keep the failing step's own message ("embed: ...") when it recorded one.
       .set({ status: 'failed', error: sql`coalesce(${documents.error}, ${message})`, updatedAt: new Date() })
-      .where(and(eq(documents.id, job.documentId), eq(documents.generation, job.generation), eq(documents.status, 'processing')));
+      .where(and(eq(documents.id, job.documentId), eq(documents.generation, job.generation), eq(documents.status, 'processing')))
+      .returning({ id: documents.id });
+    if (failed.length > 0) await announce(tx, job.documentId, 'failed', null);
   });
 }
