@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { defineOperation } from '@/lib/http/operation';
+import { platformTenantSchema, updateTenantPlatformSchema } from '@/lib/settings/organization';
 import { provisionedTenantSchema, provisionTenantSchema } from '@/lib/tenancy/provision';
+import { idParams } from './common';
 
 export const provisionTenantOp = defineOperation({
   id: 'provisionTenant',
@@ -22,4 +24,16 @@ export const healthOp = defineOperation({
   tag: 'operations',
   auth: 'none',
   response: z.object({ status: z.literal('ok'), time: z.iso.datetime() }),
+});
+
+export const updateTenantPlatformOp = defineOperation({
+  id: 'updateTenantAsOperator',
+  method: 'PATCH',
+  path: '/api/platform/tenants/{id}',
+  summary: "Operators: change a tenant's plan or status (suspend/reactivate) and override its quotas (null lifts a limit)",
+  tag: 'platform',
+  auth: 'platform',
+  params: idParams,
+  body: updateTenantPlatformSchema,
+  response: platformTenantSchema,
 });

@@ -1,5 +1,6 @@
 import { defineOperation } from '@/lib/http/operation';
 import { aiSettingsBodySchema, aiSettingsViewSchema } from '@/lib/settings/ai-settings';
+import { organizationSettingsSchema, updateOrganizationSettingsSchema } from '@/lib/settings/organization';
 
 export const getAiSettingsOp = defineOperation({
   id: 'getAiSettings',
@@ -24,4 +25,27 @@ export const putAiSettingsOp = defineOperation({
   permission: 'settings:manage',
   body: aiSettingsBodySchema,
   response: aiSettingsViewSchema,
+});
+
+export const getOrganizationSettingsOp = defineOperation({
+  id: 'getOrganizationSettings',
+  method: 'GET',
+  path: '/api/v1/settings/organization',
+  summary: "The organization's name, plan, document retention and whether a Slack webhook is set",
+  tag: 'settings',
+  auth: 'tenant',
+  permission: 'settings:manage',
+  response: organizationSettingsSchema,
+});
+
+export const updateOrganizationSettingsOp = defineOperation({
+  id: 'updateOrganizationSettings',
+  method: 'PATCH',
+  path: '/api/v1/settings/organization',
+  summary: 'Rename the organization, set document retention in days (null keeps forever) or the Slack alert webhook',
+  tag: 'settings',
+  auth: 'tenant',
+  permission: 'settings:manage',
+  body: updateOrganizationSettingsSchema,
+  response: organizationSettingsSchema,
 });

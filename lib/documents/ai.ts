@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { aiEnvSchema, createProvidersFromEnv, type AiEnv, type AiProviders, type ProviderRegistryOptions } from '@/lib/ai/registry';
 import { createAiRouter, type AiRouter, type AiUsageRow } from '@/lib/ai/router';
 import { withTenant } from '@/lib/db/tenant';
+import { registerAiCircuitSource } from '@/lib/health/ai-circuits';
 import { recordAiUsage } from '@/lib/usage/record';
 import { getAiSettings, resolvePolicy, type AiSettings } from './ai-settings';
 
@@ -44,6 +45,8 @@ function build(options: DocumentAiOptions): DocumentAi {
       scope.getStore()?.usage.push(row);
     },
   });
+  // Readiness and /status show the pipeline router's circuit breakers.
+  registerAiCircuitSource((provider) => router.circuitState(provider));
   return { providers, router };
 }
 

@@ -11,7 +11,7 @@ import { observed } from './route';
 import { errorResponse, jsonResponse } from './respond';
 import { parseJsonBody } from './body';
 
-type Out<O, K extends 'body'> = O extends { [P in K]: infer S extends z.ZodType } ? z.output<S> : undefined;
+type Out<O, K extends 'body' | 'params'> = O extends { [P in K]: infer S extends z.ZodType } ? z.output<S> : undefined;
 
 function tokenMatches(given: string, expected: string): boolean {
   const a = Buffer.from(given);
@@ -24,9 +24,12 @@ function tokenMatches(given: string, expected: string): boolean {
 const actedOnTenant = z.object({ tenant: z.object({ id: z.uuid() }) });
 
 // Operator endpoints: authorised by PLATFORM_ADMIN_TOKEN, and invisible (404) when no token is configured.
-export function platformRoute<O extends Operation>(op: O, handler: (ctx: { body: Out<O, 'body'>; requestId: string }) => Promise<unknown>) {
+export function platformRoute<O extends Operation>(
+  op: O,
+  handler: (ctx: { body: Out<O, 'body'>; params: Out<O, 'params'>; requestId: string }) => Promise<unknown>,
+) {
   // Not behind maintenance mode: operators must be able to switch it off again.
-  return observed(op, async (req) => {
+  return observed(op, async (req, routeCtx) => {
     const requestId = requestIdFor(req);
     const facts: RequestFacts = { requestId, ip: clientIp(req), userAgent: userAgent(req), method: req.method, route: op.path };
     try {
@@ -40,7 +43,12 @@ export function platformRoute<O extends Operation>(op: O, handler: (ctx: { body:
       }
       // The body is produced by the operation's own schema.
       const body = (op.body ? await parseJsonBody(req, op.body, op.bodyLimit) : undefined) as Out<O, 'body'>;
-      const result = await handler({ body, requestId });
+      const rawParams = routeCtx ? await routeCtx.params : {};
+      const parsedParams = op.params?.safeParse(rawParams);
+      if (parsedParams && !parsedParams.success) throw new AppError('invalid_id', 'The id in the URL is not a valid id');
+      // Produced by the operation's own params schema just above.
+      const params = parsedParams?.data as Out<O, 'params'>;
+      const result = await handler({ body, params, requestId });
       const acted = actedOnTenant.safeParse(result);
       if (acted.success) {
         const tenantId = acted.data.tenant.id;
