@@ -1,5 +1,6 @@
 import { logger } from '@/lib/log';
 import type { ConcurrencySlot, RunnerEventPayload } from '@/lib/db/schema/runner';
+import { computeNextFire, CronParseError, parseCron, type CronSchedule } from './cron';
 import { getCompiledExpression, type CompiledExpression } from './expressions';
 import type { FunctionConfig } from './protocol';
 
@@ -18,11 +19,25 @@ export interface LocalFunction {
   maxAttempts: number;
   triggers: Matcher[];
   cancel: Matcher[];
+  schedules: CronSchedule[];
   concurrency: { limit: number; scope: string; keySource: string; key: CompiledExpression | null }[];
 }
 
 export function nameMatches(pattern: string, name: string): boolean {
   return pattern.endsWith('/*') ? name.startsWith(pattern.slice(0, -1)) : pattern === name;
+}
+
+// A cron trigger the runner cannot honour (another time zone, bad syntax, never fires) is left out with a warning.
+function compileSchedule(functionId: string, expression: string): CronSchedule[] {
+  try {
+    const schedule = parseCron(expression);
+    if (computeNextFire(schedule, new Date())) return [schedule];
+    logger.warn(`local runner: cron "${expression}" of ${functionId} never fires; not scheduled`, { functionId });
+  } catch (err) {
+    if (!(err instanceof CronParseError)) throw err;
+    logger.warn(`local runner: ${err.message}; ${functionId} is not scheduled`, { functionId });
+  }
+  return [];
 }
 
 function compileMatcher(event: string, condition: string | undefined): Matcher {
@@ -33,7 +48,6 @@ export function compileFunction(config: FunctionConfig): LocalFunction {
   for (const option of UNSUPPORTED) {
     if (config[option] !== undefined) logger.warn(`local runner ignores ${option} on ${config.id}`, { functionId: config.id });
   }
-  if (config.triggers.some((t) => t.cron)) logger.warn(`local runner does not schedule cron triggers (${config.id})`, { functionId: config.id });
   const raw = config.concurrency;
   const limits = raw === undefined ? [] : typeof raw === 'number' ? [{ limit: raw }] : Array.isArray(raw) ? raw : [raw];
   const retries = Object.values(config.steps)[0]?.retries?.attempts ?? DEFAULT_RETRIES;
@@ -42,6 +56,7 @@ export function compileFunction(config: FunctionConfig): LocalFunction {
     maxAttempts: retries + 1,
     triggers: config.triggers.flatMap((t) => (t.event ? [compileMatcher(t.event, t.expression)] : [])),
     cancel: (config.cancel ?? []).map((c) => compileMatcher(c.event, c.if)),
+    schedules: config.triggers.flatMap((t) => (t.cron ? compileSchedule(config.id, t.cron) : [])),
     concurrency: limits
       .filter((c) => c.limit > 0)
       .map((c) => ({

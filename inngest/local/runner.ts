@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Inngest, InngestFunction } from 'inngest';
+import { internalEvents, type Inngest, type InngestFunction } from 'inngest';
 import { logger } from '@/lib/log';
 import type { ConcurrencySlot, RunnerEventPayload } from '@/lib/db/schema/runner';
+import { computeNextFire, type CronSchedule } from './cron';
 import { getCompiledExpression } from './expressions';
 import { computeBackoffMs, failRun, interpretOutcome, describeError } from './outcome';
 import { createExecutor, type ExecutionOutcome, type Executor, type MemoizedStep } from './protocol';
@@ -22,6 +23,18 @@ export interface LocalRunnerOptions {
   // Retry delays double from backoffBaseMs (default 1 s) up to backoffMaxMs (default 10 min).
   backoffBaseMs?: number;
   backoffMaxMs?: number;
+  // The clock cron triggers are scheduled by (default Date.now); tests move it instead of waiting for a slot.
+  now?: () => number;
+}
+
+// The timer re-arms at least this often when cron triggers exist, so a long wait cannot drift far from the clock.
+const CRON_TIMER_CAP_MS = 3_600_000;
+
+interface CronTrigger {
+  key: store.CronKey;
+  schedule: CronSchedule;
+  // Clock time of the next slot after the watermark; null if the expression never fires again.
+  nextAt: number | null;
 }
 
 function toMemoizedSteps(steps: store.StepRow[]): Record<string, MemoizedStep> {
@@ -42,6 +55,8 @@ export class LocalRunner {
   private readonly executor: Executor;
   private readonly maxConcurrency: number;
   private readonly backoff: (attempt: number) => number;
+  private readonly clock: () => number;
+  private crons: CronTrigger[] = [];
   private pumping: Promise<void> | null = null;
   private pumpAgain = false;
   private timer: NodeJS.Timeout | null = null;
@@ -53,12 +68,14 @@ export class LocalRunner {
     const base = options.backoffBaseMs ?? 1_000;
     const max = options.backoffMaxMs ?? 600_000;
     this.backoff = (attempt) => computeBackoffMs(attempt, base, max);
+    this.clock = options.now ?? Date.now;
   }
 
   static async start(options: LocalRunnerOptions): Promise<LocalRunner> {
     const runner = new LocalRunner(options);
     const hub = getLocalHub();
     for (const config of await runner.executor.register(hub.registrations)) runner.registry.set(config.id, compileFunction(config));
+    await runner.syncCrons();
     hub.notify = () => runner.kick();
     runner.kick();
     return runner;
@@ -94,8 +111,54 @@ export class LocalRunner {
     this.timer.unref();
   }
 
+  private async syncCrons(): Promise<void> {
+    const triggers = [...this.registry.values()].flatMap((fn) =>
+      fn.schedules.map((schedule) => ({ key: { functionId: fn.id, cron: schedule.source }, schedule })),
+    );
+    const seenAt = new Date(this.clock());
+    const marks = await store.seedCronWatermarks(triggers.map((t) => t.key), seenAt);
+    this.crons = triggers.map((t) => {
+      const mark = marks.find((m) => m.functionId === t.key.functionId && m.cron === t.key.cron)?.lastFireAt ?? seenAt;
+      return { ...t, nextAt: computeNextFire(t.schedule, mark)?.getTime() ?? null };
+    });
+  }
+
+  // Slots missed while no runner was up collapse into the one run fired now (catch-up of at most one).
+  private async fireDueCrons(): Promise<void> {
+    const now = this.clock();
+    for (const trigger of this.crons) {
+      const fn = this.registry.get(trigger.key.functionId);
+      if (!fn || trigger.nextAt === null || trigger.nextAt > now) continue;
+      const at = new Date(now);
+      const isDue = (lastFireAt: Date) => (computeNextFire(trigger.schedule, lastFireAt)?.getTime() ?? Infinity) <= now;
+      const result = await store.fireCronIfDue(trigger.key, at, isDue, () => {
+        const event: RunnerEventPayload = {
+          name: internalEvents.ScheduledTimer,
+          data: { cron: trigger.key.cron },
+          id: `cron-${fn.id}-${at.toISOString()}`,
+          ts: now,
+        };
+        const run: store.NewRun = {
+          id: randomUUID(),
+          functionId: fn.id,
+          eventId: event.id,
+          event,
+          ownerTenant: null,
+          concurrency: computeConcurrencySlots(fn, event),
+          maxAttempts: fn.maxAttempts,
+          // Runs are scheduled on the real clock; only cron slots are read from this.clock.
+          readyAt: new Date(),
+        };
+        return { event, run };
+      });
+      if (result.fired) logger.info('local runner: cron trigger fired', { functionId: fn.id, cron: trigger.key.cron });
+      trigger.nextAt = computeNextFire(trigger.schedule, result.lastFireAt)?.getTime() ?? null;
+    }
+  }
+
   private async pump(): Promise<void> {
     await this.routeEvents();
+    await this.fireDueCrons();
     const free = this.maxConcurrency - this.active.size;
     if (free > 0) {
       // Runs whose concurrency key is full are left out of the query, so one tenant's backlog cannot crowd
@@ -107,8 +170,13 @@ export class LocalRunner {
       }
     }
     // Due runs not launched are waiting for a slot, and a finishing run kicks again; only the future needs a timer.
+    // One timer for both runs and cron slots: the earliest of them.
     const next = await store.findNextReadyAt([...this.active.keys()]);
-    if (next && next.getTime() > Date.now()) this.wakeAt(next.getTime());
+    const realNow = Date.now();
+    const wakes = [next?.getTime(), ...this.crons.map((c) => (c.nextAt === null ? undefined : realNow + c.nextAt - this.clock()))];
+    const future = wakes.filter((t): t is number => t !== undefined && t > realNow);
+    if (this.crons.length > 0) future.push(realNow + CRON_TIMER_CAP_MS);
+    if (future.length > 0) this.wakeAt(Math.min(...future));
   }
 
   private acquire(slots: ConcurrencySlot[]): boolean {

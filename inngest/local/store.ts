@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, isNull, lte, notInArray, sql, type SQL } from 'drizzle-orm';
 import { getDb } from '@/lib/db/client';
 import {
+  runnerCron,
   runnerEvents,
   runnerRuns,
   runnerSteps,
@@ -253,4 +254,49 @@ export async function cancelRunRows(filter: RunFilter): Promise<string[]> {
 export async function listRunRows(filter: RunFilter, limit: number): Promise<RunRow[]> {
   const db = await getDb();
   return db.select().from(runnerRuns).where(filterSql(filter)).orderBy(desc(runnerRuns.createdAt)).limit(limit);
+}
+
+export interface CronKey {
+  functionId: string;
+  cron: string;
+}
+
+// Watermarks of the given cron triggers; a trigger not seen before starts at `seenAt` (it fires from the next slot).
+export async function seedCronWatermarks(keys: CronKey[], seenAt: Date): Promise<(CronKey & { lastFireAt: Date })[]> {
+  if (keys.length === 0) return [];
+  const db = await getDb();
+  await db
+    .insert(runnerCron)
+    .values(keys.map((k) => ({ ...k, lastFireAt: seenAt })))
+    .onConflictDoNothing();
+  const rows = await db.select().from(runnerCron).where(inArray(runnerCron.functionId, keys.map((k) => k.functionId)));
+  return rows.filter((r) => keys.some((k) => k.functionId === r.functionId && k.cron === r.cron));
+}
+
+// Starts the run for a cron trigger if a slot is due since its watermark, and moves the watermark to `now`, in one
+// transaction: two runners on one database, or a restart, cannot fire the same slot twice.
+export async function fireCronIfDue(
+  key: CronKey,
+  now: Date,
+  isDue: (lastFireAt: Date) => boolean,
+  build: () => { event: RunnerEventPayload; run: NewRun },
+): Promise<{ fired: boolean; lastFireAt: Date }> {
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    const match = and(eq(runnerCron.functionId, key.functionId), eq(runnerCron.cron, key.cron));
+    const [row] = await tx.select({ lastFireAt: runnerCron.lastFireAt }).from(runnerCron).where(match).for('update');
+    if (!row) {
+      await tx.insert(runnerCron).values({ ...key, lastFireAt: now }).onConflictDoNothing();
+      return { fired: false, lastFireAt: now };
+    }
+    if (!isDue(row.lastFireAt)) return { fired: false, lastFireAt: row.lastFireAt };
+    const { event, run } = build();
+    await tx
+      .insert(runnerEvents)
+      .values({ id: event.id, name: event.name, payload: event, ownerTenant: null, routedAt: new Date() })
+      .onConflictDoNothing();
+    await tx.insert(runnerRuns).values(run);
+    await tx.update(runnerCron).set({ lastFireAt: now }).where(match);
+    return { fired: true, lastFireAt: now };
+  });
 }

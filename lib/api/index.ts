@@ -16,5 +16,6 @@ import './search';
 import './assistant';
 import './settings';
 import './quotas';
+import './privacy';
 
 export { listOperations } from '@/lib/http/operation';

@@ -1,4 +1,5 @@
 import { and, desc, eq, gte, or, sql } from 'drizzle-orm';
+import { raisePlatformAlert } from '@/lib/alerts/raise';
 import { z } from 'zod';
 import { getDb } from '@/lib/db/client';
 import { INCIDENT_KINDS, INCIDENT_STATUSES, platformIncidents } from '@/lib/db/schema';
@@ -58,6 +59,20 @@ function toIncident(row: Row): Incident {
 const openFor = (component: string, kind: IncidentKind) =>
   and(eq(platformIncidents.component, component), eq(platformIncidents.kind, kind), eq(platformIncidents.status, 'open'));
 
+// Operators hear about each incident once when it opens and once when it resolves (ALERT_SLACK_WEBHOOK_URL);
+// raisePlatformAlert only queues an event and never throws.
+async function alertOperators(row: Row, state: 'open' | 'resolved'): Promise<void> {
+  await raisePlatformAlert(
+    {
+      key: `incident:${row.id}:${state}`,
+      title: state === 'open' ? `Incident: ${row.title}` : `Resolved: ${row.title}`,
+      text: state === 'open' ? row.detail || `${row.component} (${row.kind})` : `${row.component} (${row.kind}) is back to normal.`,
+      severity: state === 'open' ? 'critical' : 'info',
+    },
+    { id: `incident-${row.id}-${state}` },
+  );
+}
+
 // Opens an incident, or returns the one already open for this component and kind (several instances notice
 // the same outage; the partial unique index makes that a no-op), or resolves the open one.
 // Platform path: it uses its own database connection, so never call it from inside a withTenant transaction on
@@ -71,7 +86,9 @@ export async function recordIncident(input: RecordIncidentInput, db?: Database):
       .set({ status: 'resolved', resolvedAt: parsed.resolvedAt ?? new Date(), updatedAt: new Date() })
       .where(openFor(parsed.component, parsed.kind))
       .returning();
-    return row ? toIncident(row) : null;
+    if (!row) return null;
+    await alertOperators(row, 'resolved');
+    return toIncident(row);
   }
   const [inserted] = await conn
     .insert(platformIncidents)
@@ -84,7 +101,10 @@ export async function recordIncident(input: RecordIncidentInput, db?: Database):
     })
     .onConflictDoNothing({ target: [platformIncidents.component, platformIncidents.kind], where: sql`status = 'open'` })
     .returning();
-  if (inserted) return toIncident(inserted);
+  if (inserted) {
+    await alertOperators(inserted, 'open');
+    return toIncident(inserted);
+  }
   const [existing] = await conn.select().from(platformIncidents).where(openFor(parsed.component, parsed.kind)).limit(1);
   return existing ? toIncident(existing) : null;
 }

@@ -1,5 +1,6 @@
 // `npm run bench`: throughput and latency of a production build under autocannon, written to docs/benchmarks.md.
 // Expects `npm run build` to have run. See the header of docs/benchmarks.md (scripts/bench/report.ts) for knobs.
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -7,8 +8,11 @@ import path from 'node:path';
 import { z } from 'zod';
 import { prepareServerDatabase } from '../../tests/helpers/server-db';
 import { runLoad, type LoadOptions } from './load';
-import { writeReport, resultsTable, type BackendId, type ScenarioResult } from './report';
+import { writeReport, resultsTable, type BackendId, type ExtraSection, type ScenarioResult } from './report';
 import { SCENARIOS, type BenchContext } from './scenarios';
+import { ingestionTable, runIngestionScenario } from './scenarios/ingestion';
+import { realtimeScenario } from './scenarios/realtime';
+import { runSearchScenario, searchTable } from './scenarios/search';
 import { startServer, type RunningServer } from './server';
 
 const optionsSchema = z.object({
@@ -18,7 +22,16 @@ const optionsSchema = z.object({
   BENCH_WARMUP: z.coerce.number().int().min(0).max(120).default(3),
   BENCH_SCENARIOS: z.string().optional(),
   BENCH_OUTPUT: z.string().default('docs/benchmarks.md'),
+  BENCH_REALTIME_CLIENTS: z.coerce.number().int().min(1).max(1000).default(50),
+  BENCH_REALTIME_RATE: z.coerce.number().min(0.1).max(90).default(20),
+  BENCH_REALTIME_DURATION: z.coerce.number().int().min(1).max(600).default(10),
+  BENCH_INGEST_DOCUMENTS: z.coerce.number().int().min(1).max(100).default(40),
+  BENCH_CORPUS_CHUNKS: z.coerce.number().int().min(0).max(2_000_000).default(100_000),
+  BENCH_CORPUS_API_DOCUMENTS: z.coerce.number().int().min(1).max(100).optional(),
+  BENCH_SEARCH_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+  BENCH_SEARCH_DURATION: z.coerce.number().int().min(1).max(600).default(10),
 });
+type Options = z.infer<typeof optionsSchema>;
 
 // The app's default (lib/env.ts), stated so the report says what was measured.
 const POOL_MAX = 10;
@@ -29,6 +42,8 @@ interface Database {
   backend: BackendId;
   label: string;
   env: Record<string, string>;
+  /** PostgreSQL only: the owner (superuser) URL of the bench database, for the bulk corpus. */
+  ownerUrl?: string;
   cleanup(): Promise<void>;
 }
 
@@ -52,6 +67,7 @@ async function prepareDatabase(adminUrl: string | undefined): Promise<Database> 
     backend: 'postgres',
     label: `PostgreSQL ${rows[0]?.server_version.split(' ')[0] ?? ''} (${new URL(adminUrl).host}, pg pool of ${POOL_MAX})`,
     env: { DATABASE_URL: prepared.appUrl, DATABASE_DRIVER: 'pg', DB_POOL_MAX: String(POOL_MAX), BLOB_DIR: path.join(dir, 'blobs') },
+    ownerUrl: prepared.ownerUrl,
     cleanup: async () => {
       rmSync(dir, { recursive: true, force: true });
       await prepared.drop();
@@ -83,11 +99,67 @@ function benchContext(server: RunningServer, platformToken: string): BenchContex
   };
 }
 
+// The scenarios autocannon cannot drive, on the running server, in this order.
+async function runFlowScenarios(ctx: BenchContext, opts: Options, database: Database, wanted: (id: string) => boolean): Promise<ExtraSection[]> {
+  const extras: ExtraSection[] = [];
+  if (wanted('realtime')) {
+    const rt = { clients: opts.BENCH_REALTIME_CLIENTS, updatesPerSecond: opts.BENCH_REALTIME_RATE, durationSeconds: opts.BENCH_REALTIME_DURATION };
+    console.log(`[bench] realtime: ${rt.clients} SSE clients, ${rt.updatesPerSecond} updates/s for ${rt.durationSeconds} s`);
+    const result = await realtimeScenario.run(ctx, rt);
+    if (result.lost + result.duplicates + result.outOfOrder > 0) console.warn('[bench] realtime: lost, duplicate or out-of-order deliveries');
+    extras.push({ title: realtimeScenario.title, exercises: realtimeScenario.exercises, body: realtimeScenario.table(result) });
+  }
+  if (wanted('ingestion')) {
+    console.log(`[bench] ingestion: ${opts.BENCH_INGEST_DOCUMENTS} documents through the pipeline`);
+    const result = await runIngestionScenario(ctx, { documents: opts.BENCH_INGEST_DOCUMENTS, concurrency: 8, timeoutSeconds: 600 });
+    extras.push({
+      title: 'Ingestion: POST /api/v1/documents until processed',
+      exercises: 'upload (checksum, quota, blob, enqueue), the local pipeline runner driving the Inngest serve handler, and the six pipeline steps with the offline provider',
+      body: ingestionTable(result),
+    });
+  }
+  if (wanted('search')) {
+    const bulk = database.ownerUrl && opts.BENCH_CORPUS_CHUNKS > 0 ? { ownerUrl: database.ownerUrl, chunks: opts.BENCH_CORPUS_CHUNKS, otherTenantChunks: Math.ceil(opts.BENCH_CORPUS_CHUNKS / 10) } : undefined;
+    const result = await runSearchScenario(ctx, {
+      apiDocuments: opts.BENCH_CORPUS_API_DOCUMENTS ?? (bulk ? 5 : 40),
+      otherTenants: 2,
+      concurrency: opts.BENCH_SEARCH_CONCURRENCY,
+      durationSeconds: opts.BENCH_SEARCH_DURATION,
+      bulk,
+    });
+    extras.push({
+      title: 'Search and ask over a seeded corpus',
+      exercises: 'query embedding, RLS-scoped HNSW kNN with iterative scan plus full-text rank fused by reciprocal rank; ask adds retrieval for the answer and the NDJSON stream',
+      body: searchTable(result),
+    });
+  }
+  return extras;
+}
+
+// The local runner's own cost per step, on the same backend, once the server has stopped (so nothing competes).
+function measureRunnerOverhead(root: string, database: Database): Promise<ExtraSection> {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'production', LOG_LEVEL: 'warn' };
+  if (database.backend === 'postgres' && database.env.DATABASE_URL) Object.assign(env, { DATABASE_URL: database.env.DATABASE_URL, DATABASE_DRIVER: 'pg' });
+  console.log('[bench] runner overhead: 10 no-op steps per run, 20 runs');
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', 'scripts/bench/runner-overhead.ts', '10', '20'], { cwd: root, env, timeout: 300_000 }, (err, stdout, stderr) => {
+      const output = err ? `failed: ${err.message}\n${stderr}` : stdout;
+      resolve({
+        title: 'Pipeline runner: per-step overhead',
+        exercises:
+          'scripts/bench/runner-overhead.ts: a function of 10 no-op steps run through the local runner, so all the time is the runner\'s (one serve-handler call per step plus its run and step queries)',
+        body: ['```text', output.trim(), '```'].join('\n'),
+      });
+    });
+  });
+}
+
 async function main(): Promise<void> {
   const opts = optionsSchema.parse(process.env);
   const root = process.cwd();
   const only = opts.BENCH_SCENARIOS?.split(',').map((s) => s.trim());
-  const scenarios = SCENARIOS.filter((s) => !only || s.baseline || only.includes(s.id));
+  const wanted = (id: string) => !only || only.includes(id);
+  const scenarios = SCENARIOS.filter((s) => s.baseline || wanted(s.id));
   const load: LoadOptions = { connections: opts.BENCH_CONNECTIONS, durationSeconds: opts.BENCH_DURATION };
   const platformToken = randomBytes(24).toString('hex');
   const startedAt = new Date();
@@ -123,6 +195,10 @@ async function main(): Promise<void> {
       results.push({ scenario, result });
     }
     console.log(`\n${resultsTable(results)}\n`);
+    const extras = await runFlowScenarios(ctx, opts, database, wanted);
+    for (const x of extras) console.log(`\n### ${x.title}\n${x.body}\n`);
+    await server.stop();
+    if (wanted('runner-overhead')) extras.push(await measureRunnerOverhead(root, database));
     const output = path.resolve(root, opts.BENCH_OUTPUT);
     writeReport(
       output,
@@ -137,6 +213,7 @@ async function main(): Promise<void> {
         loadAtStart,
       },
       results,
+      extras,
     );
     console.log(`[bench] wrote ${path.relative(root, output)}`);
   } finally {

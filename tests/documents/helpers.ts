@@ -49,7 +49,11 @@ const UNFINISHED: RunStatus[] = ['queued', 'running', 'retrying', 'sleeping', 'w
 export async function finishRuns(id: string) {
   for (;;) {
     await drainLocalRunner(60_000);
-    const open = await listRuns({ functionId: 'process-document', eventData: { documentId: id }, status: UNFINISHED });
+    const open = [
+      ...(await listRuns({ functionId: 'process-document', eventData: { documentId: id }, status: UNFINISHED })),
+      // onFailure runs as its own function, on the inngest/function.failed event that wraps the original one.
+      ...(await listRuns({ functionId: 'process-document-failure', status: UNFINISHED })),
+    ];
     if (open.length === 0) return;
     for (const run of open) await waitForRun(run.id, 60_000);
   }

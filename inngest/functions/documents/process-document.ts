@@ -4,6 +4,7 @@ import { documentProcessed, documentUploaded } from '@/inngest/events/documents'
 import type { PipelineJob } from '@/lib/documents/jobs';
 import { PIPELINE, claimDocument, finalizeDocument, isRetryable, markDocumentFailed, type StopReason } from '@/lib/documents/pipeline/state';
 import { chunkStep, classifyStep, embedStep, extractStep, summarizeStep, verifyStep } from '@/lib/documents/pipeline/steps';
+import { raiseTenantAlert } from '@/lib/alerts/raise';
 import { logger } from '@/lib/log';
 import { observePipelineRun } from '@/lib/metrics';
 
@@ -41,13 +42,28 @@ export const processDocument = inngest.createFunction(
     triggers: [documentUploaded],
     retries: PROCESS_DOCUMENT_RETRIES,
     concurrency: [{ key: 'event.data.tenantId', limit: PER_TENANT_CONCURRENCY }],
-    onFailure: async ({ event, error }) => {
+    onFailure: async ({ event, error, step }) => {
       const parsed = documentUploaded.schema.safeParse(event.data.event.data);
       if (!parsed.success) {
         logger.error('process-document failed for an unreadable event', { error: error.message });
         return;
       }
-      await markDocumentFailed(parsed.data, error.message);
+      const failed = await step.run('mark-failed', () => markDocumentFailed(parsed.data, error.message));
+      if (failed) {
+        // The tenant's admins hear about it on Slack (if they set a webhook); ids only, no document content.
+        await step.run('alert-failed', () =>
+          raiseTenantAlert(
+            {
+              tenantId: parsed.data.tenantId,
+              key: `document-failed:${parsed.data.documentId}:${parsed.data.generation}`,
+              title: 'A document failed to process',
+              text: `Document ${parsed.data.documentId} failed: ${error.message.slice(0, 500)}. Retry it from the documents page.`,
+              severity: 'warning',
+            },
+            { id: `document-failed-${parsed.data.documentId}-${parsed.data.generation}` },
+          ),
+        );
+      }
       observePipelineRun({ pipeline: PIPELINE, outcome: 'failed', durationMs: Date.now() - (event.data.event.ts ?? Date.now()) });
     },
   },

@@ -102,3 +102,16 @@ export const runnerSteps = pgTable(
     index('runner_steps_waiting_idx').on(t.waitEvent).where(sql`status = 'waiting'`),
   ],
 );
+
+// One row per cron trigger (function id + expression as synced): the runner's fire watermark. Every slot at or
+// before last_fire_at is handled, so a restart in the same slot does not fire again, and slots missed while no
+// runner was up collapse into one catch-up run. A trigger seen for the first time starts at the time it was seen.
+export const runnerCron = pgTable(
+  'runner_cron',
+  {
+    functionId: text('function_id').notNull(),
+    cron: text('cron').notNull(),
+    lastFireAt: timestamp('last_fire_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.functionId, t.cron] })],
+);

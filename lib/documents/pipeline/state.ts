@@ -260,14 +260,16 @@ export async function finalizeDocument(job: PipelineJob): Promise<FinalizeOutcom
 }
 
 // onFailure: the run gave up. Only the generation that failed is marked, and never one the user cancelled.
-export async function markDocumentFailed(job: PipelineJob, message: string): Promise<void> {
-  await withTenant(job.tenantId, async (tx) => {
+export async function markDocumentFailed(job: PipelineJob, message: string): Promise<boolean> {
+  return withTenant(job.tenantId, async (tx) => {
     const failed = await tx
       .update(documents)
       // Keep the failing step's own message ("embed: ...") when it recorded one.
       .set({ status: 'failed', error: sql`coalesce(${documents.error}, ${message})`, updatedAt: new Date() })
       .where(and(eq(documents.id, job.documentId), eq(documents.generation, job.generation), eq(documents.status, 'processing')))
       .returning({ id: documents.id });
-    if (failed.length > 0) await announce(tx, job.documentId, 'failed', null);
+    if (failed.length === 0) return false;
+    await announce(tx, job.documentId, 'failed', null);
+    return true;
   });
 }

@@ -1,6 +1,7 @@
 // A benchmark scenario: what to hit and how, measured the same way as every other one (scripts/bench/load.ts).
-// To add one (ingestion, search, realtime...), write scripts/bench/scenarios/<name>.ts exporting a Scenario and
-// list it in scripts/bench/scenarios/index.ts.
+// To add one, write scripts/bench/scenarios/<name>.ts exporting a Scenario and list it in scripts/bench/scenarios/index.ts.
+// Flows autocannon cannot drive (SSE delivery, ingestion until processed, streamed answers) export a run function
+// and a table instead, called from runFlowScenarios() in scripts/bench/run.ts.
 
 export interface BenchContext {
   /** http://127.0.0.1:<port> of the `next start` under test. */

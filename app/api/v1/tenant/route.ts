@@ -1,0 +1,5 @@
+import { eraseTenantOp } from '@/lib/api/privacy';
+import { tenantRouteThen } from '@/lib/privacy/after-commit';
+import { confirmTenantErasure } from '@/lib/privacy/tenant-erasure-request';
+
+export const DELETE = tenantRouteThen(eraseTenantOp, ({ tenantId, req }, later) => confirmTenantErasure(req, tenantId, later));

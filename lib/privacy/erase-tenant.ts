@@ -1,0 +1,71 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { eq, isNotNull } from 'drizzle-orm';
+import { z } from 'zod';
+import { asAuthRole } from '@/lib/db/auth-role';
+import { documents, session, tenants } from '@/lib/db/schema';
+import { withTenant } from '@/lib/db/tenant';
+import { getEnv } from '@/lib/env';
+import { conflict, notFound } from '@/lib/http/errors';
+import { logger } from '@/lib/log';
+import { deleteTenantBlob } from '@/lib/storage';
+
+export const CONFIRMATION_TTL_MS = 10 * 60 * 1000;
+
+export const tenantErasureBodySchema = z.strictObject({ confirm: z.string().min(1).max(200) });
+
+export const tenantErasureChallengeSchema = z
+  .object({
+    confirm: z.string().describe('Send it back as {"confirm": ...} within 10 minutes to erase the organization'),
+    expiresAt: z.iso.datetime(),
+  })
+  .meta({ id: 'TenantErasureChallenge' });
+
+// Without BETTER_AUTH_SECRET (embedded development only: production requires it) tokens are signed with a key
+// that lives as long as the process, which is all a ten-minute confirmation needs.
+let processKey: string | undefined;
+function signingKey(): string {
+  const configured = getEnv().BETTER_AUTH_SECRET;
+  if (configured) return configured;
+  processKey ??= randomBytes(32).toString('hex');
+  return processKey;
+}
+
+function mac(tenantId: string, expiresAtMs: number): string {
+  return createHmac('sha256', signingKey()).update(`tenant-erasure:${tenantId.toLowerCase()}:${expiresAtMs}`, 'utf8').digest('base64url');
+}
+
+/** A confirmation token bound to this tenant and an expiry: `<expiry ms>.<HMAC>`. Nothing is stored. */
+export function issueTenantErasureToken(tenantId: string, now = Date.now()): z.infer<typeof tenantErasureChallengeSchema> {
+  const expiresAtMs = now + CONFIRMATION_TTL_MS;
+  return { confirm: `${expiresAtMs}.${mac(tenantId, expiresAtMs)}`, expiresAt: new Date(expiresAtMs).toISOString() };
+}
+
+export function assertTenantErasureToken(tenantId: string, token: string, now = Date.now()): void {
+  const refused = conflict('The confirmation token is invalid or has expired; request a new one with an empty DELETE');
+  const match = /^(\d{13,16})\.([A-Za-z0-9_-]{43})$/.exec(token);
+  if (!match?.[1] || !match[2]) throw refused;
+  const expiresAtMs = Number(match[1]);
+  const given = Buffer.from(match[2], 'utf8');
+  const expected = Buffer.from(mac(tenantId, expiresAtMs), 'utf8');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw refused;
+  if (expiresAtMs <= now || expiresAtMs > now + CONFIRMATION_TTL_MS) throw refused;
+}
+
+/**
+ * Erases a whole tenant, in a transaction of its own that must start after the request's one committed: its
+ * files first (if one cannot be deleted the rows stay, and the owner can confirm again), then the tenant row,
+ * which every tenant table cascades from, its audit log included. Nothing is written to the tenant afterwards;
+ * the platform log keeps the record.
+ */
+export async function eraseTenant(tenantId: string, requestId: string): Promise<void> {
+  const counts = await withTenant(tenantId, async (tx) => {
+    const blobs = await tx.select({ key: documents.blobKey }).from(documents).where(isNotNull(documents.blobKey));
+    for (const { key } of blobs) if (key) await deleteTenantBlob(tenantId, key);
+    // A browser still "working in" the tenant falls back to another one on its next request.
+    await asAuthRole(tx, (authTx) => authTx.update(session).set({ activeTenantId: null }).where(eq(session.activeTenantId, tenantId)));
+    const gone = await tx.delete(tenants).where(eq(tenants.id, tenantId)).returning({ id: tenants.id });
+    if (gone.length === 0) throw notFound('Organization');
+    return { blobs: blobs.length };
+  });
+  logger.info('platform: tenant erased', { tenantId, requestId, blobsDeleted: counts.blobs });
+}
