@@ -36,3 +36,10 @@ export async function cancelRuns(filter: RunFilter): Promise<string[]> {
   if (Object.values(filter).every((v) => v === undefined)) throw new Error('cancelRuns: refusing an empty filter');
   return store.cancelRunRows(normalize(filter));
 }
+
+// Erasure: finished runs and routed events of a tenant hold its event payloads and step results (which can carry
+// document text), so they go with the tenant. Unfinished runs are left to end on their own: their steps find the
+// tenant gone.
+export async function purgeTenantHistory(tenantId: string): Promise<{ runs: number; events: number }> {
+  return store.deleteFinishedForTenant(tenantId, FINISHED_STATUSES);
+}

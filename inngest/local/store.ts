@@ -300,3 +300,17 @@ export async function fireCronIfDue(
     return { fired: true, lastFireAt: now };
   });
 }
+
+export async function deleteFinishedForTenant(tenantId: string, finished: readonly RunStatus[]): Promise<{ runs: number; events: number }> {
+  const db = await getDb();
+  // runner_steps cascade from runner_runs.
+  const runs = await db
+    .delete(runnerRuns)
+    .where(and(eq(runnerRuns.ownerTenant, tenantId), inArray(runnerRuns.status, [...finished])))
+    .returning({ id: runnerRuns.id });
+  const events = await db
+    .delete(runnerEvents)
+    .where(and(eq(runnerEvents.ownerTenant, tenantId), sql`${runnerEvents.routedAt} is not null`))
+    .returning({ id: runnerEvents.id });
+  return { runs: runs.length, events: events.length };
+}

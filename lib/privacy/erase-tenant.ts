@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { purgeTenantHistory } from '@/inngest/local/runs';
 import { eq, isNotNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { asAuthRole } from '@/lib/db/auth-role';
@@ -67,5 +68,7 @@ export async function eraseTenant(tenantId: string, requestId: string): Promise<
     if (gone.length === 0) throw notFound('Organization');
     return { blobs: blobs.length };
   });
-  logger.info('platform: tenant erased', { tenantId, requestId, blobsDeleted: counts.blobs });
+  // Pipeline history outside the tenant tables (the embedded runner's platform tables) goes too.
+  const history = await purgeTenantHistory(tenantId);
+  logger.info('platform: tenant erased', { tenantId, requestId, blobsDeleted: counts.blobs, runsDeleted: history.runs, eventsDeleted: history.events });
 }

@@ -5,6 +5,7 @@ import * as verifyRoute from '@/app/api/v1/audit/verify/route';
 import * as documentsRoute from '@/app/api/v1/documents/route';
 import * as tasksRoute from '@/app/api/v1/tasks/route';
 import * as tenantRoute from '@/app/api/v1/tenant/route';
+import { drainLocalRunner } from '@/inngest/local';
 import { issueTenantErasureToken } from '@/lib/privacy/erase-tenant';
 import { closeOwnerDb, listTenantTables, ownerRows } from '../helpers/db';
 import { call, provision, type Identity } from '../helpers/http';
@@ -110,6 +111,21 @@ describe('DELETE /api/v1/tenant', () => {
     expect(blobsOf(tenantA)).toHaveLength(1);
     expect(blobsOf(tenantB)).toHaveLength(1);
 
+    // Let A's pipeline finish, so the embedded runner holds a finished history for A (its event carries A's data).
+    // On a shared server database another test process's runner may drive A's run, so wait on the table itself.
+    for (let i = 0; i < 600; i++) {
+      await drainLocalRunner(1_000);
+      const open = await ownerRows<{ n: number }>(
+        sql`select count(*)::int as n from runner_runs where owner_tenant = ${tenantA} and status not in ('completed', 'failed', 'cancelled')`,
+      );
+      if (open[0]?.n === 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const historyOf = (tenantId: string) =>
+      ownerRows<{ n: number }>(sql`select count(*)::int as n from runner_runs where owner_tenant = ${tenantId} and status in ('completed', 'failed', 'cancelled')`);
+    expect((await historyOf(tenantA))[0]?.n).toBeGreaterThan(0);
+    const historyB = (await historyOf(tenantB))[0]?.n ?? 0;
+
     const challenge = await eraseTenant(ownerA);
     const res = await eraseTenant(ownerA, { confirm: challenge.body.confirm });
     expect(res.status, JSON.stringify(res.body)).toBe(204);
@@ -119,6 +135,12 @@ describe('DELETE /api/v1/tenant', () => {
     expect(blobsOf(tenantA)).toEqual([]);
     const sessions = await ownerRows<{ n: number }>(sql`select count(*)::int as n from session where active_tenant_id = ${tenantA}`);
     expect(sessions[0]?.n).toBe(0);
+    expect((await historyOf(tenantA))[0]?.n).toBe(0);
+    const routedEventsA = await ownerRows<{ n: number }>(
+      sql`select count(*)::int as n from runner_events where owner_tenant = ${tenantA} and routed_at is not null`,
+    );
+    expect(routedEventsA[0]?.n).toBe(0);
+    expect((await historyOf(tenantB))[0]?.n).toBeGreaterThanOrEqual(historyB);
 
     // Background work (realtime, pipeline) may still add rows to B; erasing A must not remove any.
     const afterB = await rowsPerTable(tenantB);
