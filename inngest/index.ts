@@ -4,7 +4,8 @@ import { processDocument } from './functions/documents/process-document';
 import { createTasksFromActionsFunction } from './functions/tasks/create-tasks-from-actions';
 import { sendSlackAlert } from './functions/alerts/send-slack-alert';
 import { applyRetention } from './functions/retention/apply-retention';
+import { buildPrivacyExport } from './functions/privacy/build-export';
 
 // Every function the app serves (app/api/inngest/route.ts) and the local runner drives. One function per file under
 // inngest/functions/<domain>/<verb-noun>.ts; append yours here.
-export const functions: InngestFunction.Like[] = [recordHeartbeat, processDocument, createTasksFromActionsFunction, sendSlackAlert, applyRetention];
+export const functions: InngestFunction.Like[] = [recordHeartbeat, processDocument, createTasksFromActionsFunction, sendSlackAlert, applyRetention, buildPrivacyExport];

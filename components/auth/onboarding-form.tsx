@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import { useState, type FormEvent } from 'react';
+import { useHydrated } from '@/lib/ui/use-hydrated';
 import { Alert } from '@/components/ui';
 import { api, errorMessage } from '@/lib/ui/api';
 import { reloadTo } from '@/lib/ui/navigate';
@@ -19,16 +20,19 @@ export function OnboardingForm({ firstOrg, userName }: { firstOrg: boolean; user
   const [name, setName] = useState('');
   const [slug, setSlug] = useState('');
   const [slugTouched, setSlugTouched] = useState(false);
+  const hydrated = useHydrated();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const effectiveSlug = slugTouched ? slug : slugify(name);
 
-  async function submit(e: FormEvent) {
+  // The name comes from the form itself, so what was typed before hydration is never lost.
+  async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
+    const orgName = String(new FormData(e.currentTarget).get('name') ?? '');
     setBusy(true);
     setError(null);
     try {
-      await api('/api/v1/tenants', { method: 'POST', body: { name, ...(slugTouched && slug ? { slug } : {}) } });
+      await api('/api/v1/tenants', { method: 'POST', body: { name: orgName, ...(slugTouched && slug ? { slug } : {}) } });
       reloadTo('/app');
     } catch (err) {
       setError(errorMessage(err));
@@ -48,7 +52,7 @@ export function OnboardingForm({ firstOrg, userName }: { firstOrg: boolean; user
         {error && <Alert tone="error">{error}</Alert>}
         <div className="field">
           <label htmlFor="org-name">Organization name</label>
-          <input id="org-name" className="input" required minLength={2} maxLength={80} placeholder="Acme Inc." value={name} onChange={(e) => setName(e.target.value)} />
+          <input id="org-name" name="name" className="input" required minLength={2} maxLength={80} placeholder="Acme Inc." onChange={(e) => setName(e.target.value)} />
         </div>
         <div className="field">
           <label htmlFor="org-slug">URL slug</label>
@@ -66,7 +70,7 @@ export function OnboardingForm({ firstOrg, userName }: { firstOrg: boolean; user
           />
           <span className="hint">Lowercase letters, digits and dashes. Leave as is to derive it from the name.</span>
         </div>
-        <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
+        <button type="submit" className="btn btn-primary btn-block" disabled={busy || !hydrated}>
           {busy ? 'Creating…' : 'Create organization'}
         </button>
       </form>

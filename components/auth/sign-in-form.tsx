@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import { useState, type FormEvent } from 'react';
+import { useHydrated } from '@/lib/ui/use-hydrated';
 import { Alert } from '@/components/ui';
 import { api, ApiError, errorMessage } from '@/lib/ui/api';
 import { reloadTo } from '@/lib/ui/navigate';
@@ -12,14 +13,17 @@ function describe(err: unknown): string {
 }
 
 export function SignInForm({ next }: { next: string }) {
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
+  const hydrated = useHydrated();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const query = next === '/app' ? '' : `?next=${encodeURIComponent(next)}`;
 
-  async function submit(e: FormEvent) {
+  // Values come from the form itself, so what was typed before hydration is never lost.
+  async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    const email = String(form.get('email') ?? '');
+    const password = String(form.get('password') ?? '');
     setBusy(true);
     setError(null);
     try {
@@ -39,21 +43,20 @@ export function SignInForm({ next }: { next: string }) {
         {error && <Alert tone="error">{error}</Alert>}
         <div className="field">
           <label htmlFor="email">Email</label>
-          <input id="email" className="input" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+          <input id="email" name="email" className="input" type="email" autoComplete="email" required />
         </div>
         <div className="field">
           <label htmlFor="password">Password</label>
           <input
             id="password"
+            name="password"
             className="input"
             type="password"
             autoComplete="current-password"
             required
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
           />
         </div>
-        <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
+        <button type="submit" className="btn btn-primary btn-block" disabled={busy || !hydrated}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
       </form>

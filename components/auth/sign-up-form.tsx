@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import { useState, type FormEvent } from 'react';
+import { useHydrated } from '@/lib/ui/use-hydrated';
 import { Alert } from '@/components/ui';
 import { api, ApiError, errorMessage } from '@/lib/ui/api';
 import { reloadTo } from '@/lib/ui/navigate';
@@ -14,15 +15,18 @@ function describe(err: unknown): string {
 }
 
 export function SignUpForm({ next, email: presetEmail }: { next: string | null; email?: string }) {
-  const [name, setName] = useState('');
-  const [email, setEmail] = useState(presetEmail ?? '');
-  const [password, setPassword] = useState('');
+  const hydrated = useHydrated();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const query = next ? `?next=${encodeURIComponent(next)}` : '';
 
-  async function submit(e: FormEvent) {
+  // Values come from the form itself, so what was typed before hydration is never lost.
+  async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    const name = String(form.get('name') ?? '');
+    const email = String(form.get('email') ?? '');
+    const password = String(form.get('password') ?? '');
     if (password.length < MIN_PASSWORD) return setError(`Use at least ${MIN_PASSWORD} characters for your password.`);
     setBusy(true);
     setError(null);
@@ -43,28 +47,27 @@ export function SignUpForm({ next, email: presetEmail }: { next: string | null; 
         {error && <Alert tone="error">{error}</Alert>}
         <div className="field">
           <label htmlFor="name">Full name</label>
-          <input id="name" className="input" autoComplete="name" required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />
+          <input id="name" name="name" className="input" autoComplete="name" required maxLength={100} />
         </div>
         <div className="field">
           <label htmlFor="email">Work email</label>
-          <input id="email" className="input" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+          <input id="email" name="email" className="input" type="email" autoComplete="email" required defaultValue={presetEmail ?? ''} />
         </div>
         <div className="field">
           <label htmlFor="password">Password</label>
           <input
             id="password"
+            name="password"
             className="input"
             type="password"
             autoComplete="new-password"
             required
             minLength={MIN_PASSWORD}
             maxLength={128}
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
           />
           <span className="hint">At least {MIN_PASSWORD} characters.</span>
         </div>
-        <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
+        <button type="submit" className="btn btn-primary btn-block" disabled={busy || !hydrated}>
           {busy ? 'Creating account…' : 'Create account'}
         </button>
       </form>

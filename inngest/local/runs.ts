@@ -43,3 +43,9 @@ export async function cancelRuns(filter: RunFilter): Promise<string[]> {
 export async function purgeTenantHistory(tenantId: string): Promise<{ runs: number; events: number }> {
   return store.deleteFinishedForTenant(tenantId, FINISHED_STATUSES);
 }
+
+// Member erasure: finished runs and routed events of the tenant whose payloads or step results mention the person
+// (their id, email or name) go; other runs stay.
+export async function purgeRunHistoryMentioning(tenantId: string, needles: readonly string[]): Promise<{ runs: number; events: number }> {
+  return store.deleteFinishedMentioning(tenantId, needles, FINISHED_STATUSES);
+}

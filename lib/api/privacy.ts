@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import { defineOperation } from '@/lib/http/operation';
+import { createExportSchema, privacyExportSchema } from '@/lib/privacy/export';
 import { erasureResultSchema } from '@/lib/privacy/erase-member';
 import { tenantErasureChallengeSchema } from '@/lib/privacy/erase-tenant';
 import { idParams } from './common';
@@ -27,4 +29,42 @@ export const eraseTenantOp = defineOperation({
   permission: 'tenant:manage',
   response: tenantErasureChallengeSchema,
   status: 202,
+});
+
+export const createExportOp = defineOperation({
+  id: 'createPrivacyExport',
+  method: 'POST',
+  path: '/api/v1/privacy/exports',
+  summary:
+    "Request a GDPR data export, built in the background: scope 'me' (any member: your profile, membership, uploads, tasks, API key metadata and audit entries) or 'tenant' (privacy:manage: all of that for the whole organization, plus AI usage). Answers 202 with the export; poll GET /api/v1/privacy/exports/{id} for progress. Archives expire after 7 days.",
+  tag: 'privacy',
+  auth: 'tenant',
+  body: createExportSchema,
+  response: privacyExportSchema,
+  status: 202,
+});
+
+export const getExportOp = defineOperation({
+  id: 'getPrivacyExport',
+  method: 'GET',
+  path: '/api/v1/privacy/exports/{id}',
+  summary:
+    'Status (queued, building, ready, failed), progress and, once ready and until it expires, the download URL of a data export. Only its requester (or, for a tenant export, privacy:manage holders) sees it; anyone else gets 404.',
+  tag: 'privacy',
+  auth: 'tenant',
+  params: idParams,
+  response: privacyExportSchema,
+});
+
+export const downloadExportOp = defineOperation({
+  id: 'downloadPrivacyExport',
+  method: 'GET',
+  path: '/api/v1/privacy/exports/{id}/download',
+  summary:
+    'Download a ready data export as JSON Lines (an "export" header line, then one {section, data} line per row). 409 while it is being built, 410 once expired.',
+  tag: 'privacy',
+  auth: 'tenant',
+  params: idParams,
+  response: z.string().describe('JSON Lines: {"section": ..., "data": {...}} per line'),
+  responseContentType: 'application/x-ndjson',
 });

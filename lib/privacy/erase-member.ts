@@ -6,7 +6,8 @@ import { OWNER_ROLE_KEY } from '@/lib/auth/permissions';
 import type { Principal } from '@/lib/auth/principal';
 import { asAuthRole } from '@/lib/db/auth-role';
 import { getDb } from '@/lib/db/client';
-import { apiKeys, documents, invitations, memberships, roles, tasks, user, verification } from '@/lib/db/schema';
+import { apiKeys, documents, invitations, memberships, privacyExports, roles, tasks, user, verification } from '@/lib/db/schema';
+import { deleteTenantBlob } from '@/lib/storage';
 import { queryRows } from '@/lib/db/sql';
 import type { Tx } from '@/lib/db/types';
 import { deleteDocument } from '@/lib/documents/documents';
@@ -144,13 +145,22 @@ async function dropRealtimeEvents(tx: Tx, subject: Subject): Promise<void> {
  * member (as in /api/v1/members), so the URL, and the audit entry that records it, never carry a person's id.
  * Returns the user id for eraseOrphanedAccount(), which must run after this transaction commits.
  */
+// Data exports they asked for hold their personal data: the archives and their rows go.
+async function deleteRequestedExports(tx: Tx, tenantId: string, userId: string): Promise<void> {
+  const gone = await tx
+    .delete(privacyExports)
+    .where(eq(privacyExports.requestedBy, userId))
+    .returning({ blobKey: privacyExports.blobKey });
+  for (const { blobKey } of gone) if (blobKey) await deleteTenantBlob(tenantId, blobKey);
+}
+
 export async function eraseMember(
   tx: Tx,
   access: Access,
   principal: Principal,
   tenantId: string,
   membershipId: string,
-): Promise<{ result: ErasureResult; userId: string }> {
+): Promise<{ result: ErasureResult; userId: string; traces: string[] }> {
   const subject = await loadSubject(tx, membershipId);
   // The request's own audit entry names its actor, and would name the very person just erased.
   if (principal.kind === 'user' && principal.userId === subject.userId) {
@@ -162,6 +172,7 @@ export async function eraseMember(
   const invitationsDeleted = await removeInvitations(tx, subject);
   const keys = await tx.delete(apiKeys).where(eq(apiKeys.createdBy, subject.userId)).returning({ id: apiKeys.id });
   await dropRealtimeEvents(tx, subject);
+  await deleteRequestedExports(tx, tenantId, subject.userId);
   await tx.delete(memberships).where(and(eq(memberships.id, membershipId), eq(memberships.userId, subject.userId)));
   const auditEntriesPseudonymized = await pseudonymizeAuditActor(tx, subject.userId);
   // Read through the definer function: this transaction cannot see other tenants' memberships.
@@ -181,7 +192,9 @@ export async function eraseMember(
     target: { type: 'membership', id: membershipId },
     metadata: { ...result },
   });
-  return { result, userId: subject.userId };
+  // What the platform half searches the pipeline history for. Names shorter than 3 characters match too much.
+  const traces = [subject.userId, subject.email, ...(subject.name.length >= 3 ? [subject.name] : [])];
+  return { result, userId: subject.userId, traces };
 }
 
 /**

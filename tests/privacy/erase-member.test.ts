@@ -11,6 +11,8 @@ import * as documentsRoute from '@/app/api/v1/documents/route';
 import { closeOwnerDb, ownerRows } from '../helpers/db';
 import { call, provision, signUp, uniqueEmail, type Identity } from '../helpers/http';
 import { addMember, type Member } from '../helpers/tenancy';
+import * as exportsRoute from '@/app/api/v1/privacy/exports/route';
+import { finishRunsOf } from './runs';
 import { findBlobTraces, findTraces, listBlobFiles } from './scan';
 
 const erase = (as: Identity, id: string) => call(eraseRoute.DELETE, { method: 'DELETE', path: `/api/v1/privacy/users/${id}`, params: { id }, as });
@@ -110,7 +112,11 @@ describe('DELETE /api/v1/privacy/users/{membershipId}', () => {
   it('erases every trace of the person, keeps their tasks de-identified, and the audit chain still verifies', async () => {
     const before = await ownerRows<{ n: number }>(sql`select count(*)::int as n from documents where created_by = ${victim.userId}`);
     expect(before[0]?.n).toBe(1);
-    expect(findBlobTraces(BLOB_DIR, [victim.email]).length).toBe(1);
+    // A data export they asked for holds their personal data too.
+    const exported = await call(exportsRoute.POST, { method: 'POST', path: '/api/v1/privacy/exports', body: { scope: 'me' }, as: victim.as });
+    expect(exported.status, JSON.stringify(exported.body)).toBe(202);
+    await finishRunsOf('build-privacy-export', 'process-document');
+    expect(findBlobTraces(BLOB_DIR, [victim.email]).length).toBe(2);
     // The scan sees the person where they were before erasure: it is not vacuously empty afterwards.
     const seen = new Set((await findTraces([victim.email, victimName, victim.userId], [victim.userId])).map((t) => t.table));
     for (const table of ['user', 'session', 'account', 'memberships', 'invitations', 'api_keys', 'documents', 'tasks', 'audit_log']) {

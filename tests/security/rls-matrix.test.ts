@@ -168,6 +168,10 @@ const FIXTURES: Record<string, Fixture> = {
     newRow: (t, ctx) => ({ tenant_id: t.id, seq: 1_000_000 + ctx.next('realtime_events'), type: 'matrix.test', payload: sql`'{}'::jsonb` }),
     update: () => ({ type: 'matrix.changed' }),
   },
+  privacy_exports: {
+    newRow: (t) => ({ tenant_id: t.id, scope: 'me', requested_by: t.ownerUserId, sections_total: 6, expires_at: sql`now() + interval '7 days'` }),
+    update: () => ({ status: 'building' }),
+  },
 };
 
 const toSql = (v: Value): SQL => (v instanceof SQL ? v : sql`${v}`);

@@ -8,3 +8,4 @@ export * from './audit';
 export * from './tasks';
 export * from './realtime';
 export * from './runner';
+export * from './privacy';

@@ -1,0 +1,203 @@
+import { BLOB_DIR } from './blob-dir';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as apiKeysRoute from '@/app/api/v1/api-keys/route';
+import * as documentsRoute from '@/app/api/v1/documents/route';
+import * as createRoute from '@/app/api/v1/privacy/exports/route';
+import * as exportRoute from '@/app/api/v1/privacy/exports/[id]/route';
+import * as downloadRoute from '@/app/api/v1/privacy/exports/[id]/download/route';
+import * as tasksRoute from '@/app/api/v1/tasks/route';
+import { getRun, listRuns } from '@/inngest/local';
+import { closeOwnerDb, ownerRows } from '../helpers/db';
+import { call, provision, type Identity } from '../helpers/http';
+import { addMember, type Member } from '../helpers/tenancy';
+import { finishRunsOf } from './runs';
+
+interface Line {
+  section: string;
+  data: Record<string, unknown>;
+}
+
+const requestExport = (as: Identity, scope: string) => call(createRoute.POST, { method: 'POST', path: '/api/v1/privacy/exports', body: { scope }, as });
+const getExport = (as: Identity, id: string) => call(exportRoute.GET, { path: `/api/v1/privacy/exports/${id}`, params: { id }, as });
+const download = (as: Identity, id: string) => call(downloadRoute.GET, { path: `/api/v1/privacy/exports/${id}/download`, params: { id }, as });
+
+const finishExports = () => finishRunsOf('build-privacy-export');
+
+async function buildExport(as: Identity, scope: 'me' | 'tenant') {
+  const created = await requestExport(as, scope);
+  expect(created.status, JSON.stringify(created.body)).toBe(202);
+  expect(created.body.status).toBe('queued');
+  expect(created.body.downloadUrl).toBeNull();
+  await finishExports();
+  const view = await getExport(as, created.body.id);
+  expect(view.status, JSON.stringify(view.body)).toBe(200);
+  return view.body;
+}
+
+async function downloadLines(as: Identity, id: string): Promise<{ raw: string; lines: Line[] }> {
+  const res = await download(as, id);
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toBe('application/x-ndjson');
+  expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="reflex-export-/);
+  const raw = typeof res.body === 'string' ? res.body : JSON.stringify(res.body);
+  const lines = raw
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .map((l) => JSON.parse(l) as Line);
+  return { raw, lines };
+}
+
+const inSection = (lines: Line[], section: string) => lines.filter((l) => l.section === section).map((l) => l.data);
+
+let ownerA: Identity;
+let ownerB: Identity;
+let ownerKey: string;
+let tenantA: string;
+let alice: Member;
+let bob: Member;
+let aliceKey: string;
+
+async function uploadText(as: Identity, title: string, text: string) {
+  const res = await call(documentsRoute.POST, { method: 'POST', path: '/api/v1/documents', body: { title, text }, as });
+  expect(res.status, JSON.stringify(res.body)).toBe(202);
+}
+
+async function createTask(as: Identity, body: Record<string, unknown>) {
+  const res = await call(tasksRoute.POST, { method: 'POST', path: '/api/v1/tasks', body, as });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+}
+
+beforeAll(async () => {
+  const a = await provision();
+  const b = await provision();
+  ownerA = { apiKey: a.apiKey };
+  ownerKey = a.apiKey;
+  ownerB = { apiKey: b.apiKey };
+  tenantA = a.tenantId;
+  // An admin, so she can hold an API key of her own; Bob is a plain member.
+  alice = await addMember(ownerA, tenantA, 'admin');
+  bob = await addMember(ownerA, tenantA, 'member');
+  await uploadText(alice.as, 'Alice quarterly notes', 'Alice writes about the quarterly plan.');
+  await uploadText(bob.as, 'Bob private notes', 'Bob writes about something else entirely.');
+  await createTask(alice.as, { title: 'Alice own task' });
+  await createTask(bob.as, { title: 'Bob own task' });
+  await createTask(ownerA, { title: 'Assigned to Alice', assigneeId: alice.userId });
+  const key = await call(apiKeysRoute.POST, { method: 'POST', path: '/api/v1/api-keys', body: { name: 'alice key', scopes: ['tasks:read'] }, as: alice.as });
+  expect(key.status, JSON.stringify(key.body)).toBe(201);
+  aliceKey = key.body.secret;
+});
+
+afterAll(async () => {
+  await finishExports();
+  await closeOwnerDb();
+});
+
+describe('personal export (scope me)', () => {
+  let exportId: string;
+  let lines: Line[];
+  let raw: string;
+
+  beforeAll(async () => {
+    const view = await buildExport(alice.as, 'me');
+    exportId = view.id;
+    expect(view.status).toBe('ready');
+    expect(view.progress).toEqual({ percent: 100, sectionsDone: 6, sectionsTotal: 6 });
+    expect(view.downloadUrl).toBe(`/api/v1/privacy/exports/${exportId}/download`);
+    ({ raw, lines } = await downloadLines(alice.as, exportId));
+  });
+
+  it('was built by the local runner in one step per section', async () => {
+    const [listed] = await listRuns({ functionId: 'build-privacy-export', eventData: { exportId } });
+    const run = listed ? await getRun(listed.id) : null;
+    expect(run?.status).toBe('completed');
+    const steps = run?.steps.map((s) => s.name) ?? [];
+    expect(steps).toEqual(
+      expect.arrayContaining(['start', 'section-profiles', 'section-memberships', 'section-documents', 'section-tasks', 'section-apiKeys', 'section-audit', 'assemble']),
+    );
+    expect(steps).not.toContain('section-usage');
+  });
+
+  it('holds the member’s profile, membership, documents, tasks and key metadata, and no one else’s', () => {
+    expect(lines[0]?.section).toBe('export');
+    expect(inSection(lines, 'profiles')).toEqual([expect.objectContaining({ id: alice.userId, email: alice.email })]);
+    expect(inSection(lines, 'memberships')).toEqual([expect.objectContaining({ userId: alice.userId, roleKey: 'admin' })]);
+    expect(inSection(lines, 'documents').map((d) => d.title)).toEqual(['Alice quarterly notes']);
+    expect(inSection(lines, 'documents')[0]?.text).toBe('Alice writes about the quarterly plan.');
+    expect(inSection(lines, 'tasks').map((t) => t.title).sort()).toEqual(['Alice own task', 'Assigned to Alice']);
+    expect(inSection(lines, 'apiKeys')).toEqual([expect.objectContaining({ name: 'alice key' })]);
+    expect(inSection(lines, 'audit').length).toBeGreaterThan(0);
+    expect(inSection(lines, 'audit').every((e) => (e.actor as { id: string }).id === alice.userId)).toBe(true);
+    expect(inSection(lines, 'usage')).toEqual([]);
+    expect(raw).not.toContain(bob.email);
+    expect(raw).not.toContain('Bob');
+  });
+
+  it('contains no API key secret or password hash', async () => {
+    expect(raw).not.toContain(aliceKey);
+    expect(raw).not.toMatch(/keyHash|key_hash|password/i);
+    const [account] = await ownerRows<{ password: string }>(sql`select password from account where user_id = ${alice.userId} and password is not null`);
+    expect(account?.password).toBeTruthy();
+    expect(raw).not.toContain(account?.password ?? 'no-password');
+  });
+
+  it('is visible to its requester only: not another member, not an owner, not another tenant', async () => {
+    expect((await getExport(bob.as, exportId)).status).toBe(404);
+    expect((await download(bob.as, exportId)).status).toBe(404);
+    expect((await getExport(ownerA, exportId)).status).toBe(404);
+    expect((await getExport(ownerB, exportId)).status).toBe(404);
+    expect((await download(ownerB, exportId)).status).toBe(404);
+  });
+
+  it('stores the archive under the tenant’s blob namespace, parts removed', () => {
+    const dir = path.join(BLOB_DIR, 'tenants', tenantA, 'privacy-exports', exportId);
+    expect(existsSync(dir)).toBe(true);
+    expect(readdirSync(dir)).toEqual(['export.ndjson']);
+  });
+
+  it('answers 410 once expired, and stops offering the download', async () => {
+    await ownerRows(sql`update privacy_exports set expires_at = now() - interval '1 minute' where id = ${exportId}`);
+    const res = await download(alice.as, exportId);
+    expect(res.status).toBe(410);
+    expect(res.body.error.code).toBe('gone');
+    const view = await getExport(alice.as, exportId);
+    expect(view.body).toMatchObject({ status: 'ready', expired: true, downloadUrl: null });
+  });
+});
+
+describe('organization export (scope tenant)', () => {
+  it('needs privacy:manage', async () => {
+    const res = await requestExport(bob.as, 'tenant');
+    expect(res.status).toBe(403);
+  });
+
+  it('rejects an unknown scope', async () => {
+    expect((await requestExport(alice.as, 'everyone')).status).toBe(422);
+  });
+
+  it('holds every member, document, task and the audit log and usage, and no secret', async () => {
+    const view = await buildExport(ownerA, 'tenant');
+    expect(view).toMatchObject({ status: 'ready', scope: 'tenant', progress: { percent: 100, sectionsDone: 7, sectionsTotal: 7 } });
+    const { raw, lines } = await downloadLines(ownerA, view.id);
+    const emails = inSection(lines, 'profiles').map((p) => p.email);
+    expect(emails).toEqual(expect.arrayContaining([alice.email, bob.email]));
+    expect(inSection(lines, 'documents').map((d) => d.title).sort()).toEqual(['Alice quarterly notes', 'Bob private notes']);
+    expect(inSection(lines, 'tasks').map((t) => t.title).sort()).toEqual(['Alice own task', 'Assigned to Alice', 'Bob own task']);
+    expect(inSection(lines, 'apiKeys').length).toBeGreaterThanOrEqual(2);
+    expect(inSection(lines, 'audit').length).toBeGreaterThan(0);
+    expect(lines[0]?.data.sections).toContain('usage');
+    expect(raw).not.toContain(aliceKey);
+    expect(raw).not.toContain(ownerKey);
+    expect(raw).not.toMatch(/keyHash|key_hash|password/i);
+    expect(view.items).toBe(lines.length - 1);
+
+    expect((await getExport(ownerB, view.id)).status).toBe(404);
+    expect((await download(ownerB, view.id)).status).toBe(404);
+    // A tenant archive is for privacy:manage holders (Alice, an admin), not every member.
+    expect((await getExport(alice.as, view.id)).status).toBe(200);
+    expect((await getExport(bob.as, view.id)).status).toBe(404);
+    expect((await download(bob.as, view.id)).status).toBe(404);
+  });
+});
