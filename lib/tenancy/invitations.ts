@@ -11,7 +11,8 @@ import { AppError, conflict, notFound } from '@/lib/http/errors';
 import { decodeCursor, toPage } from '@/lib/http/pagination';
 import type { Access } from './access';
 import { assertGrantable, getRole } from './roles';
-import { setActiveTenant } from './tenants';
+import { setActiveTenant, type RequestAuditFacts } from './tenants';
+import { recordAuditEvent } from '@/lib/audit/record';
 import { assertQuota } from '@/lib/quotas';
 
 export const INVITATION_TTL_DAYS = 7;
@@ -137,7 +138,7 @@ export async function previewInvitation(token: string) {
 
 // The invitee is not a member yet, so the tenant is found by the token's hash through a named lookup, and the
 // rest happens inside that tenant's transaction. The browser then works in the organization it just joined.
-export async function acceptInvitation(principal: { userId: string; email: string; sessionId: string }, token: string) {
+export async function acceptInvitation(principal: { userId: string; email: string; sessionId: string }, token: string, request: RequestAuditFacts) {
   const { invitationId, tenantId } = await findInvitationTenant(token);
   const accepted = await withTenant(
     tenantId,
@@ -159,6 +160,12 @@ export async function acceptInvitation(principal: { userId: string; email: strin
         .update(invitations)
         .set({ acceptedAt: new Date(), acceptedBy: principal.userId, updatedAt: new Date() })
         .where(eq(invitations.id, invitationId));
+      await recordAuditEvent(tx, {
+        action: 'acceptInvitation',
+        actor: { type: 'user', id: principal.userId, label: principal.email },
+        target: { type: 'invitation', id: invitationId },
+        ...request,
+      });
       return { tenantId };
     },
     { userId: principal.userId },

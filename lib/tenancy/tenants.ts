@@ -8,7 +8,14 @@ import { memberships, PLANS, session, TENANT_STATUSES, tenants } from '@/lib/db/
 import { withTenant } from '@/lib/db/tenant';
 import type { Tx } from '@/lib/db/types';
 import { AppError, conflict, notFound } from '@/lib/http/errors';
+import { recordAuditEvent, type AuditEventInput } from '@/lib/audit/record';
 import { insertApiKey } from './api-keys';
+
+export interface RequestAuditFacts {
+  requestId: string;
+  ip: string;
+  userAgent: string;
+}
 import { seedBuiltinRoles } from './roles';
 
 export const SLUG_RE = /^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/;
@@ -62,6 +69,8 @@ export interface NewTenant {
   plan?: (typeof PLANS)[number];
   ownerUserId: string;
   withOwnerKey?: boolean;
+  /** Written to the new tenant's audit log in the same transaction (provisioning audits at the platform route). */
+  audit?: AuditEventInput;
 }
 
 // Creates the tenant, its built-in roles and its owner in one transaction of the new tenant.
@@ -77,6 +86,7 @@ export async function createTenant(input: NewTenant) {
         const ownerRoleId = roleIds.get(OWNER_ROLE_KEY);
         if (!ownerRoleId) throw new AppError('internal', 'Owner role missing');
         await tx.insert(memberships).values({ tenantId, userId: input.ownerUserId, roleId: ownerRoleId });
+        if (input.audit) await recordAuditEvent(tx, { ...input.audit, target: { type: 'tenant', id: tenantId } });
         const ownerKey = input.withOwnerKey
           ? await insertApiKey(tx, { tenantId, name: 'Owner key (provisioning)', scopes: PERMISSIONS, createdBy: input.ownerUserId })
           : null;
@@ -129,8 +139,17 @@ export async function getCurrentTenant(tx: Tx) {
   return row;
 }
 
-export async function createOrganization(principal: { userId: string; sessionId: string }, input: z.infer<typeof createTenantSchema>) {
-  const { tenant } = await createTenant({ name: input.name, slug: input.slug, ownerUserId: principal.userId });
+export async function createOrganization(
+  principal: { userId: string; sessionId: string; email: string },
+  input: z.infer<typeof createTenantSchema>,
+  request: RequestAuditFacts,
+) {
+  const { tenant } = await createTenant({
+    name: input.name,
+    slug: input.slug,
+    ownerUserId: principal.userId,
+    audit: { action: 'createTenant', actor: { type: 'user', id: principal.userId, label: principal.email }, ...request },
+  });
   await setActiveTenant(principal.sessionId, tenant.id);
   return tenantSummarySchema.parse({ ...tenant, status: 'active', role: { key: OWNER_ROLE_KEY, name: 'Owner' } });
 }
