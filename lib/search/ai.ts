@@ -1,12 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AiProviders } from '@/lib/ai/registry';
-import { aiUsageRowSchema, createAiRouter, type AiRouter, type AiUsageRow } from '@/lib/ai/router';
-import { aiUsage } from '@/lib/db/schema';
+import { createAiRouter, type AiRouter } from '@/lib/ai/router';
 import { withTenant } from '@/lib/db/tenant';
 import type { Tx } from '@/lib/db/types';
 import { getDocumentAi } from '@/lib/documents/ai';
 import { getAiSettings, resolvePolicy, type AiSettings } from '@/lib/documents/ai-settings';
-import { recordAiUsage } from '@/lib/usage/record';
+import { insertAiUsage, recordAiUsage } from '@/lib/usage/record';
 
 // Query-time AI calls (search embeddings, assistant answers). They differ from pipeline calls in one way: the
 // query embedding runs inside the request's tenant transaction, and embedded PGlite has one connection, so its
@@ -18,25 +17,6 @@ interface QueryScope {
 
 const scope = new AsyncLocalStorage<QueryScope>();
 
-async function insertUsage(tx: Tx, row: AiUsageRow): Promise<void> {
-  const r = aiUsageRowSchema.parse(row);
-  await tx.insert(aiUsage).values({
-    tenantId: r.tenantId,
-    documentId: r.documentId,
-    operation: r.operation,
-    provider: r.provider,
-    model: r.model,
-    inputTokens: r.inputTokens,
-    outputTokens: r.outputTokens,
-    audioSeconds: r.audioSeconds,
-    costMicros: r.costMicros,
-    latencyMs: r.latencyMs,
-    escalated: r.escalated,
-    outcome: r.outcome,
-    error: r.error ?? null,
-  });
-}
-
 function build(providers: AiProviders): AiRouter {
   return createAiRouter({
     providers,
@@ -46,7 +26,7 @@ function build(providers: AiProviders): AiRouter {
     },
     recordUsage: async (row) => {
       const tx = scope.getStore()?.tx;
-      if (tx) await insertUsage(tx, row);
+      if (tx) await insertAiUsage(tx, row);
       else await recordAiUsage(row);
     },
   });
