@@ -92,6 +92,7 @@ describe('doctor', () => {
 // The role checks need a real server: the app's login role must be NOINHERIT, a member of app_user and
 // app_auth, and neither superuser nor BYPASSRLS.
 const appUrl = inject('databaseUrl');
+if (!appUrl) console.log('[doctor] role checks skipped: they need a real server (set TEST_DATABASE_URL)');
 describe.skipIf(!appUrl)('doctor against real PostgreSQL', () => {
   it('passes the prepared login role and sees every migration applied', async () => {
     const lines = await checkDatabase(parseEnv(envOf({ DATABASE_URL: appUrl ?? '', DATABASE_OWNER_URL: inject('ownerDatabaseUrl') ?? '' })));
