@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { queryRows } from '@/lib/db/sql';
 import type { Tx } from '@/lib/db/types';
 import { AppError } from '@/lib/http/errors';
+import { addUsage, emptyUsage } from './sum';
 
 const DAY_MS = 86_400_000;
 export const DEFAULT_USAGE_DAYS = 30;
@@ -98,23 +99,7 @@ export async function getUsageSummary(tx: Tx, query: UsageQuery, now = new Date(
     audioSeconds: Number(r.audio_seconds),
     costMicros: Number(r.cost_micros),
   }));
-  const totals = {
-    calls: 0,
-    failedCalls: 0,
-    escalatedCalls: 0,
-    inputTokens: 0,
-    outputTokens: 0,
-    audioSeconds: 0,
-    costMicros: 0,
-  };
-  for (const r of rows) {
-    totals.calls += r.calls;
-    totals.failedCalls += r.failedCalls;
-    totals.escalatedCalls += r.escalatedCalls;
-    totals.inputTokens += r.inputTokens;
-    totals.outputTokens += r.outputTokens;
-    totals.audioSeconds += r.audioSeconds;
-    totals.costMicros += r.costMicros;
-  }
+  const totals = emptyUsage();
+  for (const r of rows) addUsage(totals, r);
   return { from: from.toISOString(), to: to.toISOString(), totals, rows };
 }

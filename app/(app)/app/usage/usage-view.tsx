@@ -4,6 +4,7 @@ import { useMemo, useState } from 'react';
 import { formatCost } from '@/components/documents/format';
 import { useCan } from '@/components/shell/me-context';
 import { Alert, Card, EmptyState, PageHeader, Spinner } from '@/components/ui';
+import { addUsage } from '@/lib/usage/sum';
 import type { UsageSummary } from '@/lib/usage/summary';
 import { useResource } from '@/lib/ui/use-resource';
 import styles from './usage.module.css';
@@ -29,13 +30,7 @@ function groupRows(rows: Row[], by: Grouping): Row[] {
       groups.set(key, { ...r, day: '', operation: by === 'operation' ? r.operation : '', provider: by === 'provider' ? r.provider : '' });
       continue;
     }
-    g.calls += r.calls;
-    g.failedCalls += r.failedCalls;
-    g.escalatedCalls += r.escalatedCalls;
-    g.inputTokens += r.inputTokens;
-    g.outputTokens += r.outputTokens;
-    g.audioSeconds += r.audioSeconds;
-    g.costMicros += r.costMicros;
+    addUsage(g, r);
   }
   return [...groups.values()].sort((a, b) => b.costMicros - a.costMicros || b.calls - a.calls);
 }
