@@ -23,14 +23,31 @@ function bearerToken(req: Request): string | null {
   return match[1];
 }
 
+// Which tenant and key a secret belongs to never changes (the hash is fixed when the key is created), so known
+// answers are kept in this process and a request with a known key needs no lookup before its tenant
+// transaction. Revocation, expiry and the creator's permissions are not cached: loadAccess (lib/tenancy/access.ts)
+// checks them inside that transaction on every request. Unknown secrets are never cached, so a new key works
+// at once; the bound keeps a flood of distinct keys from growing memory.
+const KEY_CACHE_MAX = 10_000;
+const keyCache = new Map<string, { keyId: string; tenantId: string }>();
+
+function rememberKey(hash: string, entry: { keyId: string; tenantId: string }): void {
+  if (keyCache.size >= KEY_CACHE_MAX) {
+    const oldest = keyCache.keys().next();
+    if (!oldest.done) keyCache.delete(oldest.value);
+  }
+  keyCache.set(hash, entry);
+}
+
 async function resolveApiKey(secret: string): Promise<Principal> {
   if (!looksLikeApiKey(secret)) throw unauthenticated('Invalid API key');
+  const hash = hashApiKey(secret);
+  const known = keyCache.get(hash);
+  if (known) return { kind: 'apiKey', ...known };
   const db = await getDb();
-  const [row] = await queryRows<{ key_id: string; tenant_id: string }>(
-    db,
-    sql`select key_id, tenant_id from reflex_resolve_api_key(${hashApiKey(secret)})`,
-  );
+  const [row] = await queryRows<{ key_id: string; tenant_id: string }>(db, sql`select key_id, tenant_id from reflex_resolve_api_key(${hash})`);
   if (!row) throw unauthenticated('Invalid API key');
+  rememberKey(hash, { keyId: row.key_id, tenantId: row.tenant_id });
   return { kind: 'apiKey', keyId: row.key_id, tenantId: row.tenant_id };
 }
 

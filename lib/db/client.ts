@@ -1,13 +1,17 @@
 import { getEnv, type Env } from '@/lib/env';
 import { logger } from '@/lib/log';
 import * as schema from './schema';
-import type { Database, DbKind } from './types';
+import type { Database, DbKind, Tx } from './types';
 import { acquirePgliteLock } from './pglite-lock';
 import { migrateDatabase } from './migrate';
+import { queryRows } from './sql';
+import { createPoolTransactions, type TransactionRunner } from './pool-transaction';
 
 export interface DbHandle {
   db: Database;
   kind: DbKind;
+  /** A transaction whose setup statements run first; on server pools they go out with BEGIN (pool-transaction.ts). */
+  transaction: TransactionRunner;
   close(): Promise<void>;
 }
 
@@ -34,6 +38,13 @@ async function openPglite(env: Env): Promise<DbHandle> {
   return {
     db,
     kind: 'pglite',
+    // In-process: a round trip costs no socket, and PGlite serialises transactions on its one connection itself.
+    transaction: (setup, fn) =>
+      db.transaction(async (tx) => {
+        let rows: unknown[] = [];
+        for (const statement of setup) rows = await queryRows(tx, statement);
+        return fn(tx, rows);
+      }),
     close: async () => {
       await client.close();
       release();
@@ -44,22 +55,32 @@ async function openPglite(env: Env): Promise<DbHandle> {
 async function openNeon(url: string, env: Env): Promise<DbHandle> {
   const { Pool, neonConfig } = await import('@neondatabase/serverless');
   const { default: ws } = await import('ws');
-  const { drizzle } = await import('drizzle-orm/neon-serverless');
+  const { drizzle, NeonSession, NeonTransaction } = await import('drizzle-orm/neon-serverless');
   neonConfig.webSocketConstructor = ws;
   const pool = new Pool({ connectionString: url, max: env.DB_POOL_MAX });
   // See openPglite: same base class, different result HKT.
   const db = drizzle({ client: pool, schema }) as unknown as Database;
-  return { db, kind: 'neon', close: () => pool.end() };
+  const transaction = createPoolTransactions(
+    () => pool.connect(),
+    // The driver's transaction class is a PgTransaction with its own result HKT, as for the database above.
+    (client, dialect, relational) => new NeonTransaction(dialect, new NeonSession(client, dialect, relational), relational) as unknown as Tx,
+  );
+  return { db, kind: 'neon', transaction, close: () => pool.end() };
 }
 
 async function openPostgres(url: string, env: Env): Promise<DbHandle> {
   const { Pool } = await import('pg');
-  const { drizzle } = await import('drizzle-orm/node-postgres');
+  const { drizzle, NodePgSession, NodePgTransaction } = await import('drizzle-orm/node-postgres');
   const pool = new Pool({ connectionString: url, max: env.DB_POOL_MAX, connectionTimeoutMillis: 5_000 });
   pool.on('error', (err) => logger.error('postgres pool error', { error: err.message }));
   // See openPglite: same base class, different result HKT.
   const db = drizzle({ client: pool, schema }) as unknown as Database;
-  return { db, kind: 'postgres', close: () => pool.end() };
+  const transaction = createPoolTransactions(
+    () => pool.connect(),
+    // See openNeon.
+    (client, dialect, relational) => new NodePgTransaction(dialect, new NodePgSession(client, dialect, relational), relational) as unknown as Tx,
+  );
+  return { db, kind: 'postgres', transaction, close: () => pool.end() };
 }
 
 export async function openDatabase(env: Env): Promise<DbHandle> {

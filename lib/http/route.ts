@@ -8,7 +8,7 @@ import { getEnv } from '@/lib/env';
 import { assertWritable } from '@/lib/maintenance';
 import { observeHttpRequest } from '@/lib/metrics';
 import { enforceLimits, getLimiters } from '@/lib/ratelimit/limits';
-import { loadAccess, type Access } from '@/lib/tenancy/access';
+import { accessFromRows, accessQuery, type Access } from '@/lib/tenancy/access';
 import { parseJsonBody, parseQuery } from './body';
 import { AppError, forbidden } from './errors';
 import type { Operation } from './operation';
@@ -238,8 +238,8 @@ export function tenantRoute<O extends Operation>(op: O, handler: Handler<TenantC
       const userId = who.kind === 'user' ? who.userId : null;
       const result = await withTenant(
         tenant,
-        async (tx) => {
-          const access = await loadAccess(tx, who, tenant);
+        async (tx, accessRows) => {
+          const access = await accessFromRows(tx, who, tenant, accessRows);
           Object.assign(ctx.headers, await limitsFor(ctx, who, access));
           if (op.permission && !access.permissions.has(op.permission)) {
             throw forbidden(`This needs the ${op.permission} permission`);
@@ -256,7 +256,7 @@ export function tenantRoute<O extends Operation>(op: O, handler: Handler<TenantC
           }
           return out;
         },
-        { userId },
+        { userId, preload: accessQuery(who) },
       );
       return finish(result, op, ctx.headers);
     } catch (err) {

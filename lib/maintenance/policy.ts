@@ -1,5 +1,6 @@
-// What maintenance mode blocks, with no imports beyond Web APIs: proxy.ts uses it and must not pull the
-// database drivers into its bundle.
+// What maintenance mode blocks. The route wrappers (lib/http/route.ts) and the auth handler enforce it through
+// assertWritable(); no Next proxy repeats the check in front of them: it would run on every API request and
+// cost more than the check itself (docs/benchmarks.md).
 
 export const MAINTENANCE_RETRY_AFTER_SECONDS = 300;
 export const DEFAULT_MAINTENANCE_MESSAGE =
@@ -14,26 +15,4 @@ export function isGuardedWrite(method: string, pathname: string): boolean {
   if (!WRITE_METHODS.has(method.toUpperCase())) return false;
   if (pathname === '/api/v1' || pathname.startsWith('/api/v1/')) return true;
   return pathname.startsWith('/api/auth/sign-up');
-}
-
-export function maintenanceFromEnv(source: Record<string, string | undefined>): boolean {
-  const v = source.MAINTENANCE_MODE;
-  return v === '1' || v === 'true';
-}
-
-const REQUEST_ID_RE = /^[A-Za-z0-9._-]{8,64}$/;
-
-// The same body and headers as an AppError('maintenance') through lib/http/respond.ts.
-export function maintenanceResponse(req: Request, message = DEFAULT_MAINTENANCE_MESSAGE): Response {
-  const incoming = req.headers.get('x-request-id');
-  const requestId = incoming && REQUEST_ID_RE.test(incoming) ? incoming : crypto.randomUUID();
-  return new Response(JSON.stringify({ error: { code: 'maintenance', message, requestId } }), {
-    status: 503,
-    headers: {
-      'content-type': 'application/json; charset=utf-8',
-      'cache-control': 'no-store',
-      'retry-after': String(MAINTENANCE_RETRY_AFTER_SECONDS),
-      'x-request-id': requestId,
-    },
-  });
 }

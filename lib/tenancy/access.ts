@@ -1,7 +1,9 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Principal } from '@/lib/auth/principal';
 import { PERMISSIONS, type Permission } from '@/lib/auth/permissions';
 import { apiKeys, memberships, roles, tenants, PLANS } from '@/lib/db/schema';
+import { queryRows } from '@/lib/db/sql';
 import type { Tx } from '@/lib/db/types';
 import { AppError, notFound } from '@/lib/http/errors';
 
@@ -22,53 +24,95 @@ function toPermissions(values: readonly string[]): Permission[] {
   return values.filter((v): v is Permission => known.has(v));
 }
 
-async function memberPermissions(tx: Tx, userId: string): Promise<{ roleKey: string; permissions: Permission[] } | null> {
-  const [row] = await tx
-    .select({ key: roles.key, permissions: roles.permissions })
-    .from(memberships)
-    .innerJoin(roles, eq(roles.id, memberships.roleId))
-    .where(eq(memberships.userId, userId))
-    .limit(1);
-  return row ? { roleKey: row.key, permissions: toPermissions(row.permissions) } : null;
+// Rows come back through the driver's raw result (simple protocol on server pools; timestamps as text on PGlite
+// through drizzle), so they are checked and coerced here.
+const accessRowSchema = z.object({
+  plan: z.enum(PLANS),
+  status: z.string(),
+  key_id: z.string().nullable(),
+  scopes: z.array(z.string()).nullable(),
+  created_by: z.string().nullable(),
+  expires_at: z.coerce.date().nullable(),
+  last_used_at: z.coerce.date().nullable(),
+  revoked_at: z.coerce.date().nullable(),
+  role_key: z.string().nullable(),
+  permissions: z.array(z.string()).nullable(),
+});
+type AccessRow = z.infer<typeof accessRowSchema>;
+
+/**
+ * One statement that decides access: the tenant row, for an API key the key itself, and the membership with
+ * its role of the principal (a user, or the key's creator). RLS already limits every table here to the tenant
+ * being entered, so the joins need no tenant condition. lib/http/route.ts sends it with BEGIN (withTenant's
+ * preload), so checking access costs no round trip of its own.
+ */
+export function accessQuery(principal: Principal): SQL {
+  const key =
+    principal.kind === 'apiKey'
+      ? sql`${apiKeys.id} as key_id, ${apiKeys.scopes} as scopes, ${apiKeys.createdBy} as created_by, ${apiKeys.expiresAt} as expires_at,
+          ${apiKeys.lastUsedAt} as last_used_at, ${apiKeys.revokedAt} as revoked_at`
+      : sql`null::uuid as key_id, null::text[] as scopes, null::uuid as created_by, null::timestamptz as expires_at,
+          null::timestamptz as last_used_at, null::timestamptz as revoked_at`;
+  const keyJoin = principal.kind === 'apiKey' ? sql`left join ${apiKeys} on ${apiKeys.id} = ${principal.keyId}` : sql``;
+  const member = principal.kind === 'apiKey' ? sql`${apiKeys.createdBy}` : sql`${principal.userId}::uuid`;
+  return sql`select ${tenants.plan} as plan, ${tenants.status} as status, ${key}, ${roles.key} as role_key, ${roles.permissions} as permissions
+    from ${tenants} ${keyJoin}
+    left join ${memberships} on ${memberships.userId} = ${member}
+    left join ${roles} on ${roles.id} = ${memberships.roleId}
+    limit 1`;
 }
 
-// Runs inside the tenant transaction: RLS already limits every query here to the tenant being entered.
-export async function loadAccess(tx: Tx, principal: Principal, tenantId: string): Promise<Access> {
-  const [tenant] = await tx.select({ plan: tenants.plan, status: tenants.status }).from(tenants).limit(1);
-  if (!tenant) throw notFound('Organization');
-  if (tenant.status === 'suspended') throw new AppError('forbidden', 'This organization is suspended');
+function checkTenant(row: AccessRow): void {
+  if (row.status === 'suspended') throw new AppError('forbidden', 'This organization is suspended');
+}
 
-  if (principal.kind === 'user') {
-    const member = await memberPermissions(tx, principal.userId);
-    if (!member) throw notFound('Organization');
-    return {
-      tenantId,
-      plan: tenant.plan,
-      actor: { type: 'user', userId: principal.userId },
-      permissions: new Set(member.permissions),
-      roleKey: member.roleKey,
-    };
-  }
+function userAccess(userId: string, tenantId: string, row: AccessRow | undefined): Access {
+  if (!row) throw notFound('Organization');
+  checkTenant(row);
+  if (!row.role_key || !row.permissions) throw notFound('Organization');
+  return {
+    tenantId,
+    plan: row.plan,
+    actor: { type: 'user', userId },
+    permissions: new Set(toPermissions(row.permissions)),
+    roleKey: row.role_key,
+  };
+}
 
-  const [key] = await tx.select().from(apiKeys).where(eq(apiKeys.id, principal.keyId)).limit(1);
+async function keyAccess(tx: Tx, keyId: string, tenantId: string, row: AccessRow | undefined): Promise<Access> {
+  // The key was resolved from a cache (lib/auth/principal.ts): its organization or the key itself may be gone.
+  if (!row?.key_id || !row.scopes) throw new AppError('unauthenticated', 'Invalid API key');
+  checkTenant(row);
   const now = Date.now();
-  if (!key || key.revokedAt) throw new AppError('unauthenticated', 'This API key has been revoked');
-  if (key.expiresAt && key.expiresAt.getTime() <= now) throw new AppError('unauthenticated', 'This API key has expired');
+  if (row.revoked_at) throw new AppError('unauthenticated', 'This API key has been revoked');
+  if (row.expires_at && row.expires_at.getTime() <= now) throw new AppError('unauthenticated', 'This API key has expired');
   // A key never grants more than its creator currently holds: demoting or removing the creator shrinks the key.
   // A key without a creator (their account was deleted, which nulls created_by) is bounded by nobody: refuse it.
-  const creator = key.createdBy ? await memberPermissions(tx, key.createdBy) : null;
-  if (!creator) throw new AppError('unauthenticated', 'The member who created this API key has left the organization');
-  const held = new Set(creator.permissions);
-  const permissions = toPermissions(key.scopes).filter((p) => held.has(p));
-  if (!key.lastUsedAt || now - key.lastUsedAt.getTime() > LAST_USED_PRECISION_MS) {
-    await tx.update(apiKeys).set({ lastUsedAt: new Date(now) }).where(eq(apiKeys.id, key.id));
+  if (!row.created_by || !row.permissions) {
+    throw new AppError('unauthenticated', 'The member who created this API key has left the organization');
+  }
+  const held = new Set(toPermissions(row.permissions));
+  const permissions = toPermissions(row.scopes).filter((p) => held.has(p));
+  if (!row.last_used_at || now - row.last_used_at.getTime() > LAST_USED_PRECISION_MS) {
+    await tx.update(apiKeys).set({ lastUsedAt: new Date(now) }).where(eq(apiKeys.id, keyId));
   }
   return {
     tenantId,
-    plan: tenant.plan,
-    actor: { type: 'apiKey', keyId: key.id, userId: key.createdBy },
+    plan: row.plan,
+    actor: { type: 'apiKey', keyId, userId: row.created_by },
     permissions: new Set(permissions),
     roleKey: null,
   };
 }
 
+/** Access from the rows of accessQuery(principal), run in this tenant transaction. */
+export async function accessFromRows(tx: Tx, principal: Principal, tenantId: string, rows: readonly unknown[]): Promise<Access> {
+  const row = rows[0] === undefined ? undefined : accessRowSchema.parse(rows[0]);
+  return principal.kind === 'user' ? userAccess(principal.userId, tenantId, row) : keyAccess(tx, principal.keyId, tenantId, row);
+}
+
+// Runs inside the tenant transaction, so a revoked key, a removed member or a changed role counts from the next
+// request on.
+export async function loadAccess(tx: Tx, principal: Principal, tenantId: string): Promise<Access> {
+  return accessFromRows(tx, principal, tenantId, await queryRows(tx, accessQuery(principal)));
+}

@@ -9,6 +9,8 @@ export type BackendId = 'pglite' | 'postgres';
 export interface ScenarioResult {
   scenario: Scenario;
   result: LoadResult;
+  /** CPU milliseconds per request over the measured window: the `next start` process, and the local PostgreSQL server (NaN when not measurable). */
+  cpu: { serverMs: number; databaseMs: number };
 }
 
 /** A scenario autocannon cannot drive (streams, multi-step flows): its own table under its own heading. */
@@ -41,17 +43,19 @@ export function machineInfo(loadAtStart: number): string {
 }
 
 const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : '–');
+const ms2 = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : '–');
 
 export function resultsTable(results: readonly ScenarioResult[]): string {
   const baseline = results.find((r) => r.scenario.baseline)?.result.requestsPerSecond;
-  const rows = results.map(({ scenario, result }) => {
+  const rows = results.map(({ scenario, result, cpu }) => {
     const ratio = baseline ? `${(result.requestsPerSecond / baseline).toFixed(2)}×` : '–';
     const failures = result.non2xx + result.errors;
-    return `| ${scenario.title} | ${Math.round(result.requestsPerSecond)} | ${ms(result.p50)} | ${ms(result.p95)} | ${ms(result.p99)} | ${ratio} | ${result.requests} | ${failures} |`;
+    const cpuCells = `${ms2(Math.max(0, cpu.serverMs))} | ${ms2(Math.max(0, cpu.databaseMs))}`;
+    return `| ${scenario.title} | ${Math.round(result.requestsPerSecond)} | ${ms(result.p50)} | ${ms(result.p95)} | ${ms(result.p99)} | ${ratio} | ${cpuCells} | ${result.requests} | ${failures} |`;
   });
   return [
-    '| scenario | req/s | p50 ms | p95 ms | p99 ms | vs trivial route | requests | non-2xx + errors |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| scenario | req/s | p50 ms | p95 ms | p99 ms | vs trivial route | server CPU ms/req | PostgreSQL CPU ms/req | requests | non-2xx + errors |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows,
   ].join('\n');
 }
@@ -102,7 +106,7 @@ production), then drops the database. Other knobs: \`BENCH_CONNECTIONS\` (50), \
 runner-overhead; all by default), \`BENCH_OUTPUT\` (docs/benchmarks.md); realtime \`BENCH_REALTIME_CLIENTS\` (50),
 \`BENCH_REALTIME_RATE\` (20 updates/s), \`BENCH_REALTIME_DURATION\` (10 s); ingestion \`BENCH_INGEST_DOCUMENTS\`
 (40); search \`BENCH_CORPUS_CHUNKS\` (100000, PostgreSQL only), \`BENCH_CORPUS_API_DOCUMENTS\` (40 on PGlite, 5 on
-PostgreSQL), \`BENCH_SEARCH_CONCURRENCY\` (4), \`BENCH_SEARCH_DURATION\` (10 s). Rate limits are raised for the run through \`RATE_LIMIT_*\`; tenant plan limits are fixed,
+PostgreSQL), \`BENCH_SEARCH_CONCURRENCY\` (4), \`BENCH_SEARCH_DURATION\` (10 s); \`BENCH_CPU_PROFILE_DIR\` writes the server's V8 CPU profiles (.cpuprofile) there. Rate limits are raised for the run through \`RATE_LIMIT_*\`; tenant plan limits are fixed,
 so the list scenario spreads its connections over five enterprise tenants. New scenarios go in
 \`scripts/bench/scenarios/\`.
 `;

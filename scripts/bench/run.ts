@@ -13,6 +13,7 @@ import { SCENARIOS, type BenchContext } from './scenarios';
 import { ingestionTable, runIngestionScenario } from './scenarios/ingestion';
 import { realtimeScenario } from './scenarios/realtime';
 import { runSearchScenario, searchTable } from './scenarios/search';
+import { commandCpuSeconds, processCpuSeconds } from './cpu';
 import { startServer, type RunningServer } from './server';
 
 const optionsSchema = z.object({
@@ -30,6 +31,7 @@ const optionsSchema = z.object({
   BENCH_CORPUS_API_DOCUMENTS: z.coerce.number().int().min(1).max(100).optional(),
   BENCH_SEARCH_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
   BENCH_SEARCH_DURATION: z.coerce.number().int().min(1).max(600).default(10),
+  BENCH_CPU_PROFILE_DIR: z.string().optional(),
 });
 type Options = z.infer<typeof optionsSchema>;
 
@@ -42,9 +44,17 @@ interface Database {
   backend: BackendId;
   label: string;
   env: Record<string, string>;
+  /** A PostgreSQL server on this machine, whose CPU time the bench can read. */
+  local: boolean;
   /** PostgreSQL only: the owner (superuser) URL of the bench database, for the bulk corpus. */
   ownerUrl?: string;
   cleanup(): Promise<void>;
+}
+
+// Only a PostgreSQL on this machine can be measured, through its processes (all of them: the bench's
+// database is the only busy one while a scenario runs). PGlite runs inside the server process.
+function databaseCpuSeconds(database: Database): number {
+  return database.local ? commandCpuSeconds('postgres') : Number.NaN;
 }
 
 async function prepareDatabase(adminUrl: string | undefined): Promise<Database> {
@@ -53,6 +63,7 @@ async function prepareDatabase(adminUrl: string | undefined): Promise<Database> 
     return {
       backend: 'pglite',
       label: 'Embedded PGlite',
+      local: false,
       env: { PGLITE_DIR: path.join(dir, 'pglite'), BLOB_DIR: path.join(dir, 'blobs') },
       cleanup: async () => rmSync(dir, { recursive: true, force: true }),
     };
@@ -67,6 +78,7 @@ async function prepareDatabase(adminUrl: string | undefined): Promise<Database> 
     backend: 'postgres',
     label: `PostgreSQL ${rows[0]?.server_version.split(' ')[0] ?? ''} (${new URL(adminUrl).host}, pg pool of ${POOL_MAX})`,
     env: { DATABASE_URL: prepared.appUrl, DATABASE_DRIVER: 'pg', DB_POOL_MAX: String(POOL_MAX), BLOB_DIR: path.join(dir, 'blobs') },
+    local: ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(adminUrl).hostname),
     ownerUrl: prepared.ownerUrl,
     cleanup: async () => {
       rmSync(dir, { recursive: true, force: true });
@@ -169,18 +181,23 @@ async function main(): Promise<void> {
   console.log(`[bench] database: ${database.label}`);
   let server: RunningServer | undefined;
   try {
-    server = await startServer(root, {
-      NODE_ENV: 'production',
-      NEXT_TELEMETRY_DISABLED: '1',
-      LOG_LEVEL: 'error',
-      BETTER_AUTH_SECRET: randomBytes(32).toString('hex'),
-      PLATFORM_ADMIN_TOKEN: platformToken,
-      // Generous limits: the bench measures the work behind the limiters, not the 429s.
-      RATE_LIMIT_IP_PER_MINUTE: '10000000',
-      RATE_LIMIT_API_KEY_PER_MINUTE: '10000000',
-      RATE_LIMIT_AUTH_PER_MINUTE: '100000',
-      ...database.env,
-    });
+    server = await startServer(
+      root,
+      {
+        NODE_ENV: 'production',
+        NEXT_TELEMETRY_DISABLED: '1',
+        LOG_LEVEL: 'error',
+        BETTER_AUTH_SECRET: randomBytes(32).toString('hex'),
+        PLATFORM_ADMIN_TOKEN: platformToken,
+        // Generous limits: the bench measures the work behind the limiters, not the 429s.
+        RATE_LIMIT_IP_PER_MINUTE: '10000000',
+        RATE_LIMIT_API_KEY_PER_MINUTE: '10000000',
+        RATE_LIMIT_AUTH_PER_MINUTE: '100000',
+        ...database.env,
+      },
+      // V8 CPU profiles of the server, written when it stops (open them in Chrome DevTools or speedscope).
+      opts.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(opts.BENCH_CPU_PROFILE_DIR)}`] : [],
+    );
     console.log(`[bench] next start at ${server.baseUrl}`);
     const ctx = benchContext(server, platformToken);
     const results: ScenarioResult[] = [];
@@ -188,11 +205,17 @@ async function main(): Promise<void> {
       const plan = await scenario.prepare(ctx);
       if (opts.BENCH_WARMUP > 0) await runLoad(server.baseUrl, plan, { ...load, durationSeconds: opts.BENCH_WARMUP });
       console.log(`[bench] ${scenario.title}: ${load.connections} connections for ${load.durationSeconds} s`);
+      const before = { server: processCpuSeconds(server.pid), database: databaseCpuSeconds(database) };
       const result = await runLoad(server.baseUrl, plan, load);
+      const perRequest = (from: number, to: number) => ((to - from) * 1000) / Math.max(1, result.requests);
+      const cpu = {
+        serverMs: perRequest(before.server, processCpuSeconds(server.pid)),
+        databaseMs: perRequest(before.database, databaseCpuSeconds(database)),
+      };
       if (result.non2xx + result.errors > 0) {
         console.warn(`[bench] ${scenario.id}: ${result.non2xx} non-2xx, ${result.errors} errors; status codes ${JSON.stringify(result.statusCodes)}`);
       }
-      results.push({ scenario, result });
+      results.push({ scenario, result, cpu });
     }
     console.log(`\n${resultsTable(results)}\n`);
     const extras = await runFlowScenarios(ctx, opts, database, wanted);

@@ -17,6 +17,8 @@ export async function freePort(): Promise<number> {
 
 export interface RunningServer {
   baseUrl: string;
+  /** The `next start` process, for its CPU time (scripts/bench/cpu.ts). */
+  pid: number | undefined;
   stop(): Promise<void>;
   /** The last lines the server printed, for error messages. */
   tail(): string;
@@ -38,7 +40,7 @@ async function waitFor(url: string, child: ChildProcess, timeoutMs: number, tail
 }
 
 // `next start` of an existing build; ready once /api/health/ready answers 200 (the database is open).
-export async function startServer(root: string, env: Record<string, string>): Promise<RunningServer> {
+export async function startServer(root: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<RunningServer> {
   if (!existsSync(path.join(root, '.next', 'BUILD_ID'))) {
     throw new Error(`no production build in ${root}/.next: run \`npm run build\` first (the bench does not build)`);
   }
@@ -46,7 +48,7 @@ export async function startServer(root: string, env: Record<string, string>): Pr
   const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
   // Only what the bench chooses: a DATABASE_URL or KV in the shell must not leak into the measured server.
   const childEnv: NodeJS.ProcessEnv = { NODE_ENV: 'production', PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env };
-  const child = spawn(process.execPath, [nextBin, 'start', '-p', String(port), '-H', '127.0.0.1'], {
+  const child = spawn(process.execPath, [...nodeArgs, nextBin, 'start', '-p', String(port), '-H', '127.0.0.1'], {
     cwd: root,
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -73,5 +75,5 @@ export async function startServer(root: string, env: Record<string, string>): Pr
     await stop();
     throw err;
   }
-  return { baseUrl, stop, tail };
+  return { baseUrl, pid: child.pid, stop, tail };
 }
