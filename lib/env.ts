@@ -62,6 +62,9 @@ export const envSchema = z.object({
   METRICS_TOKEN: optionalSecret,
   ALERT_SLACK_WEBHOOK_URL: optionalUrl,
   MAINTENANCE_MODE: bool,
+  // Keeps the local runner from firing cron triggers on the real clock (the test setup sets it: a readiness tick
+  // in the middle of a test would act on that test's data). A runner given its own clock still fires them.
+  LOCAL_RUNNER_CRONS_OFF: bool,
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { internalEvents, type Inngest, type InngestFunction } from 'inngest';
+import { getEnv } from '@/lib/env';
 import { logger } from '@/lib/log';
 import type { ConcurrencySlot, RunnerEventPayload } from '@/lib/db/schema/runner';
 import { computeNextFire, type CronSchedule } from './cron';
@@ -61,6 +62,7 @@ export class LocalRunner {
   private pumpAgain = false;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
+  private readonly cronsEnabled: boolean;
 
   private constructor(options: LocalRunnerOptions) {
     this.executor = createExecutor(options.client, options.functions, getLocalHub().signingKey);
@@ -69,6 +71,7 @@ export class LocalRunner {
     const max = options.backoffMaxMs ?? 600_000;
     this.backoff = (attempt) => computeBackoffMs(attempt, base, max);
     this.clock = options.now ?? Date.now;
+    this.cronsEnabled = options.now !== undefined || !getEnv().LOCAL_RUNNER_CRONS_OFF;
   }
 
   static async start(options: LocalRunnerOptions): Promise<LocalRunner> {
@@ -112,6 +115,7 @@ export class LocalRunner {
   }
 
   private async syncCrons(): Promise<void> {
+    if (!this.cronsEnabled) return;
     const triggers = [...this.registry.values()].flatMap((fn) =>
       fn.schedules.map((schedule) => ({ key: { functionId: fn.id, cron: schedule.source }, schedule })),
     );

@@ -27,11 +27,11 @@ export type TransactionRunner = <T>(setup: readonly SQL[], fn: (tx: Tx, setupRow
  *
  * drizzle's db.transaction() sends BEGIN alone, then every statement after it waits for the one before. On a
  * loaded server each round trip costs a socket write and a wake-up on both sides (measured in
- * docs/benchmarks.md), and on Neon each is a network hop, so the tenant transaction's role and settings go out
+ * docs/performance.md), and on Neon each is a network hop, so the tenant transaction's role and settings go out
  * with BEGIN as one simple-protocol string, and so does the access check of the request (lib/http/route.ts).
- * The setup's parameters are inlined by drizzle's own escaping; the callers pass only validated uuids. After that, the transaction is drizzle's own (the driver's exported
- * session and transaction classes on the checked-out client), so savepoints and the query builder behave as
- * with db.transaction().
+ * The setup's parameters are inlined by drizzle's own escaping; the callers pass only validated uuids. After that,
+ * the transaction is drizzle's own (the driver's exported session and transaction classes on the checked-out
+ * client), so savepoints and the query builder behave as with db.transaction().
  */
 export function createPoolTransactions<C extends PooledClient>(
   connect: () => Promise<C>,
@@ -39,6 +39,16 @@ export function createPoolTransactions<C extends PooledClient>(
 ): TransactionRunner {
   const dialect = new PgDialect();
   const relational: RelationalSchema = { fullSchema: schema, ...relationalTables() };
+  // Building a transaction object builds a query helper per table; a pooled client runs one transaction at a time,
+  // so each client keeps its own.
+  const txByClient = new WeakMap<C, Tx>();
+  const txFor = (client: C): Tx => {
+    const known = txByClient.get(client);
+    if (known) return known;
+    const made = wrap(client, dialect, relational);
+    txByClient.set(client, made);
+    return made;
+  };
   return async (setup, fn) => {
     const statements = setup.map((q) => dialect.sqlToQuery(q.inlineParams()).sql);
     const client = await connect();
@@ -46,7 +56,7 @@ export function createPoolTransactions<C extends PooledClient>(
     try {
       const results = await client.query(['begin', ...statements].join(';\n'));
       const last = Array.isArray(results) ? results.at(-1) : results;
-      const result = await fn(wrap(client, dialect, relational), last?.rows ?? []);
+      const result = await fn(txFor(client), last?.rows ?? []);
       await client.query('commit');
       return result;
     } catch (err) {

@@ -91,6 +91,13 @@ clients under task updates), ingestion throughput through the document pipeline,
 seeded corpus; after the server stops, the local pipeline runner's per-step overhead
 (scripts/bench/runner-overhead.ts) against the same database backend.
 
+"server CPU ms/req" is the CPU time the \`next start\` process used during the measured window divided by the
+requests served (all its threads, from /proc); "PostgreSQL CPU ms/req" is the same for every process of a
+PostgreSQL server on this machine. Both are steadier than req/s on a shared machine and say where a scenario's
+time goes. At a fixed number of connections, latency follows throughput (mean latency ≈ connections ÷ req/s), so
+a p99 target at 50 connections is a throughput target too. docs/performance.md explains what an authenticated
+request costs and what was done about it.
+
 ## How to run
 
 \`\`\`bash

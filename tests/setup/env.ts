@@ -13,3 +13,5 @@ process.env.BETTER_AUTH_SECRET ??= 'test-secret-test-secret-test-secret-0123';
 process.env.RATE_LIMIT_IP_PER_MINUTE ??= '100000';
 process.env.RATE_LIMIT_AUTH_PER_MINUTE ??= '100000';
 process.env.LOG_LEVEL ??= 'warn';
+// Cron triggers fire only in tests that drive the runner's clock themselves (inngest/local/runner.ts).
+process.env.LOCAL_RUNNER_CRONS_OFF ??= '1';
