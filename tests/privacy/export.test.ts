@@ -1,5 +1,5 @@
 import { BLOB_DIR } from './blob-dir';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import * as exportRoute from '@/app/api/v1/privacy/exports/[id]/route';
 import * as downloadRoute from '@/app/api/v1/privacy/exports/[id]/download/route';
 import * as tasksRoute from '@/app/api/v1/tasks/route';
 import { getRun, listRuns } from '@/inngest/local';
+import { purgeExpiredExports } from '@/lib/privacy/export-purge';
 import { closeOwnerDb, ownerRows } from '../helpers/db';
 import { call, provision, type Identity } from '../helpers/http';
 import { addMember, type Member } from '../helpers/tenancy';
@@ -199,5 +200,78 @@ describe('organization export (scope tenant)', () => {
     expect((await getExport(alice.as, view.id)).status).toBe(200);
     expect((await getExport(bob.as, view.id)).status).toBe(404);
     expect((await download(bob.as, view.id)).status).toBe(404);
+  });
+});
+
+describe('purging expired archives', () => {
+  const archiveOf = (tenantId: string, id: string) => path.join(BLOB_DIR, 'tenants', tenantId, 'privacy-exports', id, 'export.ndjson');
+  const blobKeyOf = async (id: string) => (await ownerRows<{ blob_key: string | null }>(sql`select blob_key from privacy_exports where id = ${id}`))[0]?.blob_key;
+  const expire = (id: string) => ownerRows(sql`update privacy_exports set expires_at = now() - interval '1 hour' where id = ${id}`);
+  const purgeAudits = (tenantId: string) =>
+    ownerRows<{ metadata: { count: number; exportIds: string[] } }>(
+      sql`select metadata from audit_log where tenant_id = ${tenantId} and action = 'privacy.exports_purged' order by seq`,
+    );
+
+  let expiredId: string;
+  let freshId: string;
+  let otherId: string;
+  let tenantB: string;
+  let strayPart: string;
+
+  beforeAll(async () => {
+    expiredId = (await buildExport(alice.as, 'me')).id;
+    freshId = (await buildExport(ownerA, 'tenant')).id;
+    otherId = (await buildExport(ownerB, 'me')).id;
+    const [owning] = await ownerRows<{ tenant_id: string }>(sql`select tenant_id from privacy_exports where id = ${otherId}`);
+    if (!owning) throw new Error('the other tenant’s export row is missing');
+    tenantB = owning.tenant_id;
+    await expire(expiredId);
+    // Another tenant's archive, expired too: a purge of tenant A must not reach it.
+    await expire(otherId);
+    for (const [tenantId, id] of [[tenantA, expiredId], [tenantA, freshId], [tenantB, otherId]] as const) {
+      expect(existsSync(archiveOf(tenantId, id))).toBe(true);
+    }
+    // A part left behind by a build that crashed after storing the archive.
+    strayPart = path.join(path.dirname(archiveOf(tenantA, expiredId)), 'profiles.ndjson');
+    writeFileSync(strayPart, '{}\n');
+  });
+
+  it('deletes the expired archive (and stray parts) from storage and forgets its key', async () => {
+    expect(await purgeExpiredExports(tenantA, new Date())).toBeGreaterThanOrEqual(1);
+    expect(existsSync(archiveOf(tenantA, expiredId))).toBe(false);
+    expect(existsSync(strayPart)).toBe(false);
+    expect(await blobKeyOf(expiredId)).toBeNull();
+    const audits = await purgeAudits(tenantA);
+    expect(audits.flatMap((a) => a.metadata.exportIds)).toContain(expiredId);
+  });
+
+  it('still answers 410 gone with the expiry message, and the export reads as expired', async () => {
+    const res = await download(alice.as, expiredId);
+    expect(res.status).toBe(410);
+    expect(res.body.error).toMatchObject({ code: 'gone', message: 'This export has expired; request a new one' });
+    expect((await getExport(alice.as, expiredId)).body).toMatchObject({ status: 'ready', expired: true, downloadUrl: null });
+  });
+
+  it('leaves a not-yet-expired export of the same tenant and another tenant’s export alone', async () => {
+    expect(existsSync(archiveOf(tenantA, freshId))).toBe(true);
+    expect(await blobKeyOf(freshId)).not.toBeNull();
+    expect((await download(ownerA, freshId)).status).toBe(200);
+    expect(existsSync(archiveOf(tenantB, otherId))).toBe(true);
+    expect(await blobKeyOf(otherId)).not.toBeNull();
+  });
+
+  it('is harmless when run again', async () => {
+    const before = (await purgeAudits(tenantA)).length;
+    expect(await purgeExpiredExports(tenantA, new Date())).toBe(0);
+    expect((await purgeAudits(tenantA)).length).toBe(before);
+    expect(existsSync(archiveOf(tenantA, freshId))).toBe(true);
+  });
+
+  it('finishes the job after a crash between deleting the blob and clearing the row', async () => {
+    // The state such a crash leaves: the row still names the archive, the file is already gone.
+    rmSync(archiveOf(tenantB, otherId));
+    expect(await purgeExpiredExports(tenantB, new Date())).toBe(1);
+    expect(await blobKeyOf(otherId)).toBeNull();
+    expect((await download(ownerB, otherId)).status).toBe(410);
   });
 });
