@@ -25,8 +25,8 @@ function bearerToken(req: Request): string | null {
 
 // Which tenant and key a secret belongs to never changes (the hash is fixed when the key is created), so known
 // answers are kept in this process and a request with a known key needs no lookup before its tenant
-// transaction. Revocation, expiry and the creator's permissions are not cached: loadAccess (lib/tenancy/access.ts)
-// checks them inside that transaction on every request. Unknown secrets are never cached, so a new key works
+// transaction. Revocation, expiry and the creator's permissions are not cached: the access check
+// (lib/tenancy/access.ts) reads them inside that transaction on every request. Unknown secrets are never cached, so a new key works
 // at once; the bound keeps a flood of distinct keys from growing memory.
 const KEY_CACHE_MAX = 10_000;
 const keyCache = new Map<string, { keyId: string; tenantId: string }>();

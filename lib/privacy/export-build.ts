@@ -14,7 +14,7 @@ export interface ExportPlan {
   sections: ExportSection[];
 }
 
-const partKey = (tenantId: string, exportId: string, section: string) => tenantBlobKey(tenantId, `privacy-exports/${exportId}/${section}.ndjson`);
+export const partKey = (tenantId: string, exportId: string, section: string) => tenantBlobKey(tenantId, `privacy-exports/${exportId}/${section}.ndjson`);
 const archiveKey = (tenantId: string, exportId: string) => tenantBlobKey(tenantId, `privacy-exports/${exportId}/export.ndjson`);
 const encoder = new TextEncoder();
 

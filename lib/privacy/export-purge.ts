@@ -5,6 +5,7 @@ import { privacyExports } from '@/lib/db/schema';
 import { queryRows } from '@/lib/db/sql';
 import { withTenant } from '@/lib/db/tenant';
 import { deleteTenantBlob } from '@/lib/storage';
+import { partKey } from './export-build';
 import { sectionsFor, type ExportScope } from './export-sections';
 
 // Exports whose archive is deleted per round: blobs are deleted between two short tenant transactions, so a crash
@@ -17,11 +18,9 @@ interface PurgeCandidate {
   blobKey: string;
 }
 
-// The section parts sit next to the archive (lib/privacy/export-build.ts); a build that crashed after storing the
-// archive may have left some behind.
-function blobsOf(candidate: PurgeCandidate): string[] {
-  const dir = candidate.blobKey.slice(0, candidate.blobKey.lastIndexOf('/') + 1);
-  return [candidate.blobKey, ...sectionsFor(candidate.scope).map((section) => `${dir}${section}.ndjson`)];
+// The archive the row points at, and the section parts a build that crashed after storing it may have left behind.
+function blobsOf(tenantId: string, candidate: PurgeCandidate): string[] {
+  return [candidate.blobKey, ...sectionsFor(candidate.scope).map((section) => partKey(tenantId, candidate.id, section))];
 }
 
 async function findExpiredWithBlob(tenantId: string, now: Date, batch: number): Promise<PurgeCandidate[]> {
@@ -61,7 +60,7 @@ export async function purgeExpiredExports(tenantId: string, now: Date, batch = E
     const candidates = await findExpiredWithBlob(tenantId, now, batch);
     if (candidates.length === 0) return purged;
     for (const candidate of candidates) {
-      for (const key of blobsOf(candidate)) await deleteTenantBlob(tenantId, key);
+      for (const key of blobsOf(tenantId, candidate)) await deleteTenantBlob(tenantId, key);
     }
     const cleared = await withTenant(tenantId, async (tx) => {
       // Only rows still pointing at the blobs just deleted: a concurrent run that cleared one first counts it.

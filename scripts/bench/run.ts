@@ -14,7 +14,7 @@ import { ingestionTable, runIngestionScenario } from './scenarios/ingestion';
 import { realtimeScenario } from './scenarios/realtime';
 import { runSearchScenario, searchTable } from './scenarios/search';
 import { commandCpuSeconds, processCpuSeconds } from './cpu';
-import { startServer, type RunningServer } from './server';
+import { benchServerEnv, startServer, type RunningServer } from './server';
 
 const optionsSchema = z.object({
   BENCH_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'BENCH_DATABASE_URL must be a postgres:// URL').optional(),
@@ -183,18 +183,7 @@ async function main(): Promise<void> {
   try {
     server = await startServer(
       root,
-      {
-        NODE_ENV: 'production',
-        NEXT_TELEMETRY_DISABLED: '1',
-        LOG_LEVEL: 'error',
-        BETTER_AUTH_SECRET: randomBytes(32).toString('hex'),
-        PLATFORM_ADMIN_TOKEN: platformToken,
-        // Generous limits: the bench measures the work behind the limiters, not the 429s.
-        RATE_LIMIT_IP_PER_MINUTE: '10000000',
-        RATE_LIMIT_API_KEY_PER_MINUTE: '10000000',
-        RATE_LIMIT_AUTH_PER_MINUTE: '100000',
-        ...database.env,
-      },
+      { ...benchServerEnv(platformToken), ...database.env },
       // V8 CPU profiles of the server, written when it stops (open them in Chrome DevTools or speedscope).
       opts.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(opts.BENCH_CPU_PROFILE_DIR)}`] : [],
     );

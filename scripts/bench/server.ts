@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -37,6 +38,21 @@ async function waitFor(url: string, child: ChildProcess, timeoutMs: number, tail
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`the server did not become ready at ${url} within ${timeoutMs / 1000} s:\n${tail()}`);
+}
+
+// What every bench server runs with, besides its database: production mode, quiet logs, a platform token for
+// provisioning, and limits generous enough that the bench measures the work behind the limiters, not the 429s.
+export function benchServerEnv(platformToken: string): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    NEXT_TELEMETRY_DISABLED: '1',
+    LOG_LEVEL: 'error',
+    BETTER_AUTH_SECRET: randomBytes(32).toString('hex'),
+    PLATFORM_ADMIN_TOKEN: platformToken,
+    RATE_LIMIT_IP_PER_MINUTE: '10000000',
+    RATE_LIMIT_API_KEY_PER_MINUTE: '10000000',
+    RATE_LIMIT_AUTH_PER_MINUTE: '100000',
+  };
 }
 
 // `next start` of an existing build; ready once /api/health/ready answers 200 (the database is open).

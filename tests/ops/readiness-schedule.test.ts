@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functions } from '@/inngest';
 import { checkReadinessOnSchedule } from '@/inngest/functions/system/check-readiness';
-import { drainLocalRunner, getRun, listRuns, startLocalRunner, stopLocalRunner, type RunView } from '@/inngest/local';
+import { drainLocalRunner, startLocalRunner, stopLocalRunner } from '@/inngest/local';
 import { resetEnvForTests } from '@/lib/env';
 import { listRecentIncidents } from '@/lib/health/incidents';
 import { resetReadinessTrackingForTests } from '@/lib/health/readiness';
 import { sendJson, startFakeServer, type FakeServer } from '../fakes/http-server';
-import { isolateRunnerDatabase } from '../runner/harness';
+import { cronClock, isolateRunnerDatabase } from '../runner/harness';
 
 // The scheduled readiness check, run by the real local runner from the app's own function list, against a KV that
-// speaks the Upstash REST wire format and can be taken down. The runner reads cron slots from `clock`, so each
+// speaks the Upstash REST wire format and can be taken down. The runner reads cron slots from `now`, so each
 // tick is a move of the clock, not a wait.
 
 const TOKEN = 'readiness-schedule-kv-token';
@@ -17,7 +17,7 @@ const FUNCTION_ID = checkReadinessOnSchedule.opts.id;
 
 let kvUp = true;
 let kv: FakeServer;
-let clock = Date.parse('2026-01-01T00:00:30.000Z');
+const { now, tickAt, latestRun } = cronClock(FUNCTION_ID, '2026-01-01T00:00:30.000Z');
 let release: () => Promise<void>;
 const saved = { url: process.env.KV_REST_API_URL, token: process.env.KV_REST_API_TOKEN };
 
@@ -40,7 +40,7 @@ beforeAll(async () => {
   process.env.KV_REST_API_TOKEN = TOKEN;
   resetEnvForTests();
   resetReadinessTrackingForTests();
-  const runner = await startLocalRunner({ functions, now: () => clock });
+  const runner = await startLocalRunner({ functions, now });
   if (!runner) throw new Error('this test needs the local runner: unset INNGEST_EVENT_KEY and INNGEST_BASE_URL');
 });
 
@@ -53,20 +53,6 @@ afterAll(async () => {
   resetEnvForTests();
   await release();
 });
-
-// Moves the clock, lets the runner fire whatever became due, and returns the scheduled check's runs, newest first.
-async function tickAt(iso: string): Promise<RunView[]> {
-  clock = Date.parse(iso);
-  await drainLocalRunner();
-  return listRuns({ functionId: FUNCTION_ID });
-}
-
-async function latestRun(): Promise<RunView> {
-  const [latest] = await listRuns({ functionId: FUNCTION_ID }, 1);
-  const run = latest ? await getRun(latest.id) : null;
-  if (!run) throw new Error('no scheduled readiness run');
-  return run;
-}
 
 const kvIncidents = async () => (await listRecentIncidents()).filter((i) => i.component === 'kv' && i.kind === 'dependency_down');
 

@@ -7,20 +7,20 @@ import * as createRoute from '@/app/api/v1/privacy/exports/route';
 import * as downloadRoute from '@/app/api/v1/privacy/exports/[id]/download/route';
 import { functions } from '@/inngest';
 import { purgeExpiredExportsOnSchedule } from '@/inngest/functions/privacy/purge-expired-exports';
-import { drainLocalRunner, getRun, listRuns, startLocalRunner, stopLocalRunner, type RunView } from '@/inngest/local';
+import { drainLocalRunner, startLocalRunner, stopLocalRunner } from '@/inngest/local';
 import { privacyExports } from '@/lib/db/schema';
 import { withTenant } from '@/lib/db/tenant';
 import { call, provision, type Identity } from '../helpers/http';
-import { isolateRunnerDatabase } from '../runner/harness';
+import { cronClock, isolateRunnerDatabase } from '../runner/harness';
 import { finishRunsOf } from './runs';
 
 // The hourly purge, run by the real local runner from the app's own function list on a database of its own. The
-// runner reads cron slots from `clock`, so each tick is a move of the clock, not a wait. Expiry itself is judged by
+// runner reads cron slots from `now`, so each tick is a move of the clock, not a wait. Expiry itself is judged by
 // the real time (the function fixes `now` in its first step), so "expired" means expires_at in the real past.
 
 const FUNCTION_ID = purgeExpiredExportsOnSchedule.opts.id;
 
-let clock = Date.parse('2026-01-01T00:00:30.000Z');
+const { now, tickAt, latestRun } = cronClock(FUNCTION_ID, '2026-01-01T00:00:30.000Z');
 let release: () => Promise<void>;
 
 interface Export {
@@ -57,7 +57,7 @@ const expire = (e: Export) =>
 
 beforeAll(async () => {
   release = await isolateRunnerDatabase();
-  const runner = await startLocalRunner({ functions, now: () => clock });
+  const runner = await startLocalRunner({ functions, now });
   if (!runner) throw new Error('this test needs the local runner: unset INNGEST_EVENT_KEY and INNGEST_BASE_URL');
   const a = await provision();
   const b = await provision();
@@ -74,20 +74,6 @@ afterAll(async () => {
   await stopLocalRunner();
   await release();
 });
-
-// Moves the clock, lets the runner fire whatever became due, and returns the purge's runs, newest first.
-async function tickAt(iso: string): Promise<RunView[]> {
-  clock = Date.parse(iso);
-  await drainLocalRunner();
-  return listRuns({ functionId: FUNCTION_ID });
-}
-
-async function latestRun(): Promise<RunView> {
-  const [latest] = await listRuns({ functionId: FUNCTION_ID }, 1);
-  const run = latest ? await getRun(latest.id) : null;
-  if (!run) throw new Error('no scheduled purge run');
-  return run;
-}
 
 describe('scheduled purge of expired export archives', () => {
   it('does nothing before its slot', async () => {

@@ -38,6 +38,27 @@ export async function startFixtureRunner(): Promise<() => Promise<void>> {
 
 export const newTenant = () => randomUUID();
 
+// The clock a runner reads cron slots from (pass `now` to startLocalRunner): a test moves it instead of waiting
+// for a slot, then reads the runs of the scheduled function it is about.
+export function cronClock(functionId: string, startIso: string) {
+  let at = Date.parse(startIso);
+  return {
+    now: () => at,
+    // Moves the clock, lets the runner fire whatever became due, and returns the function's runs, newest first.
+    async tickAt(iso: string): Promise<RunView[]> {
+      at = Date.parse(iso);
+      await drainLocalRunner();
+      return listRuns({ functionId });
+    },
+    async latestRun(): Promise<RunView> {
+      const [latest] = await listRuns({ functionId }, 1);
+      const run = latest ? await getRun(latest.id) : null;
+      if (!run) throw new Error(`no run of ${functionId}`);
+      return run;
+    },
+  };
+}
+
 // The runs an event started, once the runner has routed it.
 export async function runsOf(eventId: string | undefined, functionId?: string): Promise<RunView[]> {
   if (!eventId) throw new Error('no event id');

@@ -284,7 +284,7 @@ const optionsSchema = z.object({
 
 async function main(): Promise<void> {
   const opts = optionsSchema.parse(process.env);
-  const { startServer } = await import('../server');
+  const { benchServerEnv, startServer } = await import('../server');
   const root = process.cwd();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'reflex-bench-rt-'));
   const platformToken = randomBytes(24).toString('hex');
@@ -296,17 +296,7 @@ async function main(): Promise<void> {
     dbEnv = { DATABASE_URL: prepared.appUrl, DATABASE_DRIVER: 'pg' };
     drop = prepared.drop;
   }
-  const server = await startServer(root, {
-    NODE_ENV: 'production',
-    NEXT_TELEMETRY_DISABLED: '1',
-    LOG_LEVEL: 'error',
-    BETTER_AUTH_SECRET: randomBytes(32).toString('hex'),
-    PLATFORM_ADMIN_TOKEN: platformToken,
-    RATE_LIMIT_IP_PER_MINUTE: '10000000',
-    RATE_LIMIT_API_KEY_PER_MINUTE: '10000000',
-    BLOB_DIR: path.join(dir, 'blobs'),
-    ...dbEnv,
-  });
+  const server = await startServer(root, { ...benchServerEnv(platformToken), BLOB_DIR: path.join(dir, 'blobs'), ...dbEnv });
   try {
     const ctx: BenchContext = {
       baseUrl: server.baseUrl,
