@@ -9,6 +9,7 @@ import { computeBackoffMs, failRun, interpretOutcome, describeError } from './ou
 import { createExecutor, type ExecutionOutcome, type Executor, type MemoizedStep } from './protocol';
 import { matchesEvent, compileFunction, computeConcurrencySlots, nameMatches, type LocalFunction } from './registry';
 import * as store from './store';
+import { computeWakeAt } from './wake';
 import { getLocalHub } from './wire';
 
 // The embedded stand-in for an Inngest server. The database is the truth (runs, memoized steps, pending events);
@@ -167,20 +168,27 @@ export class LocalRunner {
     if (free > 0) {
       // Runs whose concurrency key is full are left out of the query, so one tenant's backlog cannot crowd
       // another tenant's runs out of the batch.
-      const full = [...this.slots].filter(([, s]) => s.used >= s.limit).map(([key]) => key);
-      for (const run of await store.findDueRuns(new Date(), [...this.active.keys()], full, free * 2 + 10)) {
+      for (const run of await store.findDueRuns(new Date(), [...this.active.keys()], this.fullKeys(), free * 2 + 10)) {
         if (this.active.size >= this.maxConcurrency) break;
         if (this.acquire(run.concurrency)) this.launch(run.id, run.concurrency);
       }
     }
-    // Due runs not launched are waiting for a slot, and a finishing run kicks again; only the future needs a timer.
-    // One timer for both runs and cron slots: the earliest of them.
-    const next = await store.findNextReadyAt([...this.active.keys()]);
+    // Runs waiting for a full key or a free slot are started by the kick of a finishing run; the timer covers the
+    // rest, and cron slots: the earliest of them.
+    const next = await store.findNextReadyAt([...this.active.keys()], this.fullKeys());
     const realNow = Date.now();
-    const wakes = [next?.getTime(), ...this.crons.map((c) => (c.nextAt === null ? undefined : realNow + c.nextAt - this.clock()))];
-    const future = wakes.filter((t): t is number => t !== undefined && t > realNow);
-    if (this.crons.length > 0) future.push(realNow + CRON_TIMER_CAP_MS);
-    if (future.length > 0) this.wakeAt(Math.min(...future));
+    const at = computeWakeAt({
+      realNow,
+      nextRunAt: next?.getTime() ?? null,
+      slotFree: this.active.size < this.maxConcurrency,
+      cronAt: this.crons.flatMap((c) => (c.nextAt === null ? [] : [realNow + c.nextAt - this.clock()])),
+      capMs: this.crons.length > 0 ? CRON_TIMER_CAP_MS : null,
+    });
+    if (at !== null) this.wakeAt(at);
+  }
+
+  private fullKeys(): string[] {
+    return [...this.slots].filter(([, s]) => s.used >= s.limit).map(([key]) => key);
   }
 
   private acquire(slots: ConcurrencySlot[]): boolean {
@@ -303,7 +311,7 @@ export class LocalRunner {
         await this.pumping;
         await Promise.all([...this.active.values()]);
       }
-      const next = await store.findNextReadyAt([]);
+      const next = await store.findNextReadyAt([], []);
       const idle = getLocalHub().intake.length === 0 && !(next && next.getTime() <= Date.now()) && !(await store.hasUnroutedEvents());
       if (idle && !this.pumping && this.active.size === 0) return;
       if (Date.now() > deadline) throw new Error(`local runner: not idle after ${timeoutMs} ms`);

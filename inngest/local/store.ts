@@ -212,31 +212,34 @@ export async function commitRun(runId: string, loadedStackLength: number, change
   });
 }
 
-// Due runs, oldest first, leaving out the given runs and runs that need one of the given (full) concurrency keys.
+// Runs the runner could start: unfinished, not already driven (exclude), and not needing a full concurrency key.
+function launchable(exclude: string[], fullKeys: string[]): SQL | undefined {
+  const needsFullKey = fullKeys.map((key) => sql`${runnerRuns.concurrency} @> ${JSON.stringify([{ key }])}::jsonb`);
+  return and(
+    unfinished,
+    exclude.length ? notInArray(runnerRuns.id, exclude) : undefined,
+    needsFullKey.length ? sql`not (${sql.join(needsFullKey, sql` or `)})` : undefined,
+  );
+}
+
+// Due launchable runs, oldest first.
 export async function findDueRuns(now: Date, exclude: string[], fullKeys: string[], limit: number) {
   const db = await getDb();
-  const needsFullKey = fullKeys.map((key) => sql`${runnerRuns.concurrency} @> ${JSON.stringify([{ key }])}::jsonb`);
   return db
     .select({ id: runnerRuns.id, concurrency: runnerRuns.concurrency })
     .from(runnerRuns)
-    .where(
-      and(
-        lte(runnerRuns.readyAt, now),
-        unfinished,
-        exclude.length ? notInArray(runnerRuns.id, exclude) : undefined,
-        needsFullKey.length ? sql`not (${sql.join(needsFullKey, sql` or `)})` : undefined,
-      ),
-    )
+    .where(and(lte(runnerRuns.readyAt, now), launchable(exclude, fullKeys)))
     .orderBy(asc(runnerRuns.readyAt), asc(runnerRuns.createdAt))
     .limit(limit);
 }
 
-export async function findNextReadyAt(exclude: string[]): Promise<Date | null> {
+// The earliest ready time among launchable runs (it may already have passed).
+export async function findNextReadyAt(exclude: string[], fullKeys: string[]): Promise<Date | null> {
   const db = await getDb();
   const [row] = await db
     .select({ at: sql<string | Date | null>`min(${runnerRuns.readyAt})` })
     .from(runnerRuns)
-    .where(and(unfinished, exclude.length ? notInArray(runnerRuns.id, exclude) : undefined));
+    .where(launchable(exclude, fullKeys));
   return row?.at ? new Date(row.at) : null;
 }
 

@@ -5,6 +5,7 @@ import * as route from '@/app/api/inngest/route';
 import { compileExpression } from '@/inngest/local/expressions';
 import { computeBackoffMs } from '@/inngest/local/outcome';
 import { toCanonicalJson, resolveWakeTime } from '@/inngest/local/protocol';
+import { computeWakeAt } from '@/inngest/local/wake';
 import { approval, memoSteps } from '../fixtures/runner/functions';
 
 // No database here: @inngest/test units, the runner's pure parts, and the public route's signature gate.
@@ -52,6 +53,23 @@ describe('local runner internals', () => {
 
   it('doubles the retry delay up to the cap', () => {
     expect([1, 2, 3, 4, 5].map((a) => computeBackoffMs(a, 100, 1_000))).toEqual([100, 200, 400, 800, 1_000]);
+  });
+
+  it('sets its timer for the next ready run, and wakes at once for a run that fell due while it was querying', () => {
+    const base = { realNow: 1_000, slotFree: true, cronAt: [], capMs: null };
+    expect(computeWakeAt({ ...base, nextRunAt: 1_040 })).toBe(1_040);
+    // The pump's queries took longer than the run's retry backoff: no launch happened and no kick will come.
+    expect(computeWakeAt({ ...base, nextRunAt: 990 })).toBe(1_000);
+    // Every slot is taken: the next finishing run kicks the runner, so no timer spins meanwhile.
+    expect(computeWakeAt({ ...base, nextRunAt: 990, slotFree: false })).toBeNull();
+    expect(computeWakeAt({ ...base, nextRunAt: null })).toBeNull();
+  });
+
+  it('wakes for the earliest cron slot still ahead, and at least every cap while crons exist', () => {
+    const base = { realNow: 1_000, nextRunAt: null, slotFree: true };
+    expect(computeWakeAt({ ...base, cronAt: [900, 5_000, 3_000], capMs: 60_000 })).toBe(3_000);
+    expect(computeWakeAt({ ...base, cronAt: [], capMs: 60_000 })).toBe(61_000);
+    expect(computeWakeAt({ ...base, nextRunAt: 2_000, cronAt: [3_000], capMs: 60_000 })).toBe(2_000);
   });
 
   it('reads sleep durations and instants as the SDK writes them', () => {
