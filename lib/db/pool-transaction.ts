@@ -29,9 +29,10 @@ export type TransactionRunner = <T>(setup: readonly SQL[], fn: (tx: Tx, setupRow
  * loaded server each round trip costs a socket write and a wake-up on both sides (measured in
  * docs/performance.md), and on Neon each is a network hop, so the tenant transaction's role and settings go out
  * with BEGIN as one simple-protocol string, and so does the access check of the request (lib/http/route.ts).
- * The setup's parameters are inlined by drizzle's own escaping; the callers pass only validated uuids. After that,
- * the transaction is drizzle's own (the driver's exported session and transaction classes on the checked-out
- * client), so savepoints and the query builder behave as with db.transaction().
+ * The setup's parameters are inlined by drizzle's own escaping; they are uuids (checked by withTenant, or key ids
+ * read from the database). After that, the transaction is drizzle's own (the driver's exported session and
+ * transaction classes on the checked-out client), so savepoints and the query builder behave as with
+ * db.transaction().
  */
 export function createPoolTransactions<C extends PooledClient>(
   connect: () => Promise<C>,

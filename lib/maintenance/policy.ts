@@ -1,6 +1,6 @@
 // What maintenance mode blocks. The route wrappers (lib/http/route.ts) and the auth handler enforce it through
 // assertWritable(); no Next proxy repeats the check in front of them: it would run on every API request and
-// cost more than the check itself (docs/benchmarks.md).
+// cost more than the check itself (docs/performance.md).
 
 export const MAINTENANCE_RETRY_AFTER_SECONDS = 300;
 export const DEFAULT_MAINTENANCE_MESSAGE =
