@@ -126,11 +126,17 @@ export const summarizeOutputSchema = z.object({
 // ---- extract-actions --------------------------------------------------------------------------------------------
 export const extractActionsInputSchema = z.object({
   text: z.string(),
+  // The day the document speaks from (its own date, else its upload date): "by Friday" counts from here.
+  referenceDate: z.iso.date().optional(),
 });
 export const actionItemSchema = z.object({
   title: z.string().min(1).max(500),
   ownerHint: z.string().min(1).max(200).optional(),
   dueHint: z.string().min(1).max(200).optional(),
+  // The due date the extractor resolved from dueHint against referenceDate, when it could.
+  dueDate: z.iso.date().optional(),
+  // The sentence the item was found in, shown on its task so people can see where it came from.
+  quote: z.string().min(1).max(1000).optional(),
 });
 export type ActionItem = z.infer<typeof actionItemSchema>;
 export const extractActionsOutputSchema = z.object({

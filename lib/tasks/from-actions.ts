@@ -10,6 +10,8 @@ export const actionItemInputSchema = z.object({
   title: z.string().trim().min(1).max(500),
   ownerHint: z.string().trim().max(200).optional(),
   dueHint: z.string().trim().max(200).optional(),
+  dueDate: z.iso.date().optional(),
+  quote: z.string().trim().max(1000).optional(),
 });
 
 export type ActionItemInput = z.infer<typeof actionItemInputSchema>;

@@ -49,6 +49,8 @@ export interface StoredActionItem {
   title: string;
   ownerHint?: string;
   dueHint?: string;
+  dueDate?: string;
+  quote?: string;
 }
 
 export interface StoredVerification {
