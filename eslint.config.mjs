@@ -11,6 +11,30 @@ const config = [
     },
   },
   {
+    // Dependencies point one way: app/ and inngest/ use lib/, never the reverse. Domain code emits events through
+    // lib/events/send.ts (DESIGN.md), so lib/ never needs the Inngest client or the runner.
+    files: ['lib/**/*.ts', 'lib/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^@/inngest(/|$)', message: 'lib/ must not import inngest/: send events through @/lib/events/send.' },
+            { regex: '^@/app(/|$)', message: 'lib/ must not import app/.' },
+            { regex: '^(\\.\\./)+(inngest|app)(/|$)', message: 'lib/ must not import inngest/ or app/.' },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'ImportExpression[source.value=/^@\\/(inngest|app)(\\/|$)/]',
+          message: 'lib/ must not import inngest/ or app/, not even lazily.',
+        },
+      ],
+    },
+  },
+  {
     // Test helpers parse arbitrary JSON responses; asserting on them is the point.
     files: ['tests/**/*.ts', 'e2e/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

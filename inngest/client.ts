@@ -1,7 +1,8 @@
 import { Inngest, type Logger } from 'inngest';
+import { registerEventTransport } from '@/lib/events/send';
 import { getEnv } from '@/lib/env';
 import { logger } from '@/lib/log';
-import { choosePipelineBackend } from '@/lib/pipelines/backend';
+import { choosePipelineBackend, LOCAL_RUNNER_ON_VERCEL } from '@/lib/pipelines/backend';
 import { createLocalClientOptions } from './local/wire';
 
 // The SDK logs pino-style (`{ err }, 'message'`) and console-style; both become one JSON line through lib/log.
@@ -50,4 +51,11 @@ export const inngest = new Inngest({
   ...(pipelineBackend === 'inngest'
     ? { eventKey: env.INNGEST_EVENT_KEY, signingKey: env.INNGEST_SIGNING_KEY, baseUrl: env.INNGEST_BASE_URL }
     : createLocalClientOptions()),
+});
+
+// Domain code sends through lib/events/send.ts; this is where those events leave the process.
+registerEventTransport(async (event) => {
+  if (pipelineBackend === 'local' && getEnv().VERCEL) throw new Error(LOCAL_RUNNER_ON_VERCEL);
+  const { ids } = await inngest.send(event);
+  return { ids };
 });

@@ -27,11 +27,4 @@ export async function startServer(): Promise<void> {
   for (const [concern, backend] of Object.entries(describeBackends(env))) logger.info(`backend ${concern}: ${backend}`, { concern, backend });
   await getDbHandle();
   logger.info('database ready');
-  // Resumes runs a previous process left unfinished; returns null when Inngest serves the pipelines.
-  const { startLocalRunner } = await import('@/inngest/local');
-  await startLocalRunner();
-  // Documents whose upload committed but whose pipeline event was lost (a crash in between) start again.
-  const { requeueStuckDocuments } = await import('@/lib/documents/requeue');
-  const requeued = await requeueStuckDocuments();
-  if (requeued.requeued > 0) logger.info('requeued unfinished documents', requeued);
 }

@@ -4,7 +4,8 @@ import { getEnv } from '@/lib/env';
 import { logger } from '@/lib/log';
 import { LOCAL_RUNNER_ON_VERCEL } from '@/lib/pipelines/backend';
 import { LocalRunner, type LocalRunnerOptions } from './runner';
-import { FINISHED_STATUSES, getRun, type RunView } from './runs';
+import { FINISHED_STATUSES } from '@/lib/pipelines/run-history';
+import { getRun, type RunView } from './runs';
 
 export { cancelRuns, getRun, listRuns, type RunFilter, type RunView, type StepView } from './runs';
 export type { LocalRunner } from './runner';

@@ -1,4 +1,3 @@
-import type { RunStatus } from '@/lib/db/schema/runner';
 import { inngest } from '@/inngest/client';
 import * as store from './store';
 
@@ -8,8 +7,6 @@ import * as store from './store';
 export type StepView = store.StepRow;
 export type RunView = store.RunRow & { steps: StepView[] };
 export type RunFilter = store.RunFilter;
-
-export const FINISHED_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'cancelled'];
 
 // Function ids are stored as the SDK sends them ('reflex-<id>'); callers may use the id they wrote.
 function normalize(filter: RunFilter): RunFilter {
@@ -35,17 +32,4 @@ export async function listRuns(filter: RunFilter, limit = 50): Promise<RunView[]
 export async function cancelRuns(filter: RunFilter): Promise<string[]> {
   if (Object.values(filter).every((v) => v === undefined)) throw new Error('cancelRuns: refusing an empty filter');
   return store.cancelRunRows(normalize(filter));
-}
-
-// Erasure: finished runs and routed events of a tenant hold its event payloads and step results (which can carry
-// document text), so they go with the tenant. Unfinished runs are left to end on their own: their steps find the
-// tenant gone.
-export async function purgeTenantHistory(tenantId: string): Promise<{ runs: number; events: number }> {
-  return store.deleteFinishedForTenant(tenantId, FINISHED_STATUSES);
-}
-
-// Member erasure: finished runs and routed events of the tenant whose payloads or step results mention the person
-// (their id, email or name) go; other runs stay.
-export async function purgeRunHistoryMentioning(tenantId: string, needles: readonly string[]): Promise<{ runs: number; events: number }> {
-  return store.deleteFinishedMentioning(tenantId, needles, FINISHED_STATUSES);
 }

@@ -303,38 +303,3 @@ export async function fireCronIfDue(
     return { fired: true, lastFireAt: now };
   });
 }
-
-export async function deleteFinishedForTenant(tenantId: string, finished: readonly RunStatus[]): Promise<{ runs: number; events: number }> {
-  const db = await getDb();
-  // runner_steps cascade from runner_runs.
-  const runs = await db
-    .delete(runnerRuns)
-    .where(and(eq(runnerRuns.ownerTenant, tenantId), inArray(runnerRuns.status, [...finished])))
-    .returning({ id: runnerRuns.id });
-  const events = await db
-    .delete(runnerEvents)
-    .where(and(eq(runnerEvents.ownerTenant, tenantId), sql`${runnerEvents.routedAt} is not null`))
-    .returning({ id: runnerEvents.id });
-  return { runs: runs.length, events: events.length };
-}
-
-export async function deleteFinishedMentioning(
-  tenantId: string,
-  needles: readonly string[],
-  finished: readonly RunStatus[],
-): Promise<{ runs: number; events: number }> {
-  if (needles.length === 0) return { runs: 0, events: 0 };
-  const db = await getDb();
-  const mentions = (text: SQL) => sql.join(needles.map((n) => sql`strpos(${text}, ${n}) > 0`), sql` or `);
-  const stepText = sql`(select coalesce(string_agg(coalesce(s.data::text, '') || coalesce(s.error::text, ''), ''), '') from runner_steps s where s.run_id = ${runnerRuns.id})`;
-  const runText = sql`(${runnerRuns.event}::text || coalesce(${runnerRuns.output}::text, '') || coalesce(${runnerRuns.error}::text, '') || ${stepText})`;
-  const runs = await db
-    .delete(runnerRuns)
-    .where(and(eq(runnerRuns.ownerTenant, tenantId), inArray(runnerRuns.status, [...finished]), sql`(${mentions(runText)})`))
-    .returning({ id: runnerRuns.id });
-  const events = await db
-    .delete(runnerEvents)
-    .where(and(eq(runnerEvents.ownerTenant, tenantId), sql`${runnerEvents.routedAt} is not null`, sql`(${mentions(sql`${runnerEvents.payload}::text`)})`))
-    .returning({ id: runnerEvents.id });
-  return { runs: runs.length, events: events.length };
-}

@@ -1,5 +1,5 @@
-import { documentUploaded } from '@/inngest/events/documents';
-import { sendEvent } from '@/inngest/send';
+import { documentUploaded } from '@/lib/events/documents';
+import { sendEvent } from '@/lib/events/send';
 import { logger } from '@/lib/log';
 import { pipelineEventId, type PipelineJob } from './jobs';
 

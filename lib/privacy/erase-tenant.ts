@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { purgeTenantHistory } from '@/inngest/local/runs';
+import { purgeTenantHistory } from '@/lib/pipelines/run-history';
 import { eq, isNotNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { asAuthRole } from '@/lib/db/auth-role';

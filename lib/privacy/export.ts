@@ -6,8 +6,8 @@ import { AppError, forbidden, notFound } from '@/lib/http/errors';
 import { getTenantBlob } from '@/lib/storage';
 import type { Access } from '@/lib/tenancy/access';
 import { sectionsFor } from './export-sections';
-import { privacyExportRequested } from '@/inngest/events/privacy';
-import { sendEvent } from '@/inngest/send';
+import { privacyExportRequested } from '@/lib/events/privacy';
+import { sendEvent } from '@/lib/events/send';
 
 export const EXPORT_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 export const EXPORT_CONTENT_TYPE = 'application/x-ndjson';

@@ -8,9 +8,9 @@ if (!process.env.DATABASE_URL) process.env.PGLITE_DIR = 'memory://';
 process.env.LOG_LEVEL ??= 'warn';
 
 const { inngest } = await import('@/inngest/client');
-const { defineEvent } = await import('@/inngest/events/define');
+const { defineEvent } = await import('@/lib/events/define');
 const { listRuns, startLocalRunner, stopLocalRunner, waitForRun, drainLocalRunner } = await import('@/inngest/local');
-const { sendEvent } = await import('@/inngest/send');
+const { sendEvent } = await import('@/lib/events/send');
 const { createExecutor } = await import('@/inngest/local/protocol');
 const { getLocalHub } = await import('@/inngest/local/wire');
 const { closeDb } = await import('@/lib/db/client');

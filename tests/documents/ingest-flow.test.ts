@@ -6,7 +6,7 @@ import * as documentRoute from '@/app/api/v1/documents/[id]/route';
 import * as usageRoute from '@/app/api/v1/usage/route';
 import { functions } from '@/inngest';
 import { inngest } from '@/inngest/client';
-import { documentProcessed } from '@/inngest/events/documents';
+import { documentProcessed } from '@/lib/events/documents';
 import { getRun, listRuns, startLocalRunner, stopLocalRunner } from '@/inngest/local';
 import { EMBED_BATCH, EMBED_BATCHES_PER_STEP } from '@/lib/documents/pipeline/steps';
 import { getMetrics } from '@/lib/metrics';

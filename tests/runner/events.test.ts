@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cancelRuns, getRun } from '@/inngest/local';
-import { sendEvent } from '@/inngest/send';
+import { sendEvent } from '@/lib/events/send';
 import {
   approvalGiven,
   approvalRequested,

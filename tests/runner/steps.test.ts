@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { heartbeatRequested } from '@/inngest/events/system';
-import { sendEvent } from '@/inngest/send';
+import { heartbeatRequested } from '@/lib/events/system';
+import { sendEvent } from '@/lib/events/send';
 import { counters, doomRequested, fanOutRequested, flakyRequested, journal, memoRequested, napRequested } from '../fixtures/runner/functions';
 import { getRun, listRuns } from '@/inngest/local';
 import { drainLocalRunner, newTenant, onlyRunOf, startFixtureRunner, waitForRun } from './harness';

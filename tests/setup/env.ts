@@ -15,3 +15,9 @@ process.env.RATE_LIMIT_AUTH_PER_MINUTE ??= '100000';
 process.env.LOG_LEVEL ??= 'warn';
 // Cron triggers fire only in tests that drive the runner's clock themselves (inngest/local/runner.ts).
 process.env.LOCAL_RUNNER_CRONS_OFF ??= '1';
+
+// Domain code sends events through lib/events/send.ts; the pipeline client registers itself as the transport when it
+// loads (instrumentation.ts loads it in the server).
+await import('@/inngest/client');
+// Loading the client read the environment; test files set theirs (BLOB_DIR, …) after this file, so read it again then.
+(await import('@/lib/env')).resetEnvForTests();

@@ -1,5 +1,5 @@
 import { inngest } from '@/inngest/client';
-import { platformAlertRaised, tenantAlertRaised } from '@/inngest/events/alerts';
+import { platformAlertRaised, tenantAlertRaised } from '@/lib/events/alerts';
 import { getAlertGate, type GateDecision } from '@/lib/alerts/gate';
 import { platformWebhookUrl, postSlackMessage, slackPayload, tenantWebhookUrl } from '@/lib/alerts/slack';
 

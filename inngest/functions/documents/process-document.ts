@@ -1,6 +1,6 @@
 import { NonRetriableError } from 'inngest';
 import { inngest } from '@/inngest/client';
-import { documentProcessed, documentUploaded } from '@/inngest/events/documents';
+import { documentProcessed, documentUploaded } from '@/lib/events/documents';
 import type { PipelineJob } from '@/lib/documents/jobs';
 import { PIPELINE, claimDocument, finalizeDocument, isRetryable, markDocumentFailed, type StopReason } from '@/lib/documents/pipeline/state';
 import { chunkStep, classifyStep, embedStep, extractStep, summarizeStep, verifyStep } from '@/lib/documents/pipeline/steps';

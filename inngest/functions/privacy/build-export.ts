@@ -1,5 +1,5 @@
 import { inngest } from '@/inngest/client';
-import { privacyExportRequested } from '@/inngest/events/privacy';
+import { privacyExportRequested } from '@/lib/events/privacy';
 import { assembleExport, markExportFailed, startExport, writeExportSection } from '@/lib/privacy/export-build';
 import { logger } from '@/lib/log';
 

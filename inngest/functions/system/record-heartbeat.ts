@@ -1,5 +1,5 @@
 import { inngest } from '@/inngest/client';
-import { heartbeatRequested } from '@/inngest/events/system';
+import { heartbeatRequested } from '@/lib/events/system';
 
 // The smallest real pipeline: proves that an event reaches a function and a step's result is memoized.
 export const recordHeartbeat = inngest.createFunction(

@@ -1,5 +1,5 @@
 import { inngest } from '@/inngest/client';
-import { documentProcessed } from '@/inngest/events/documents';
+import { documentProcessed } from '@/lib/events/documents';
 import { withTenant } from '@/lib/db/tenant';
 import { createTasksFromActions } from '@/lib/tasks/from-actions';
 

@@ -1,6 +1,6 @@
 import { eraseMemberOp } from '@/lib/api/privacy';
 import { tenantRouteThen } from '@/lib/privacy/after-commit';
-import { purgeRunHistoryMentioning } from '@/inngest/local/runs';
+import { purgeRunHistoryMentioning } from '@/lib/pipelines/run-history';
 import { eraseMember, eraseOrphanedAccount } from '@/lib/privacy/erase-member';
 
 export const DELETE = tenantRouteThen(eraseMemberOp, async ({ tx, access, principal, tenantId, params }, later) => {

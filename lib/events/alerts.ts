@@ -16,6 +16,6 @@ export const tenantAlertRaised = defineEvent('alert/tenant-raised', alertShape);
 export type TenantAlertData = z.infer<typeof tenantAlertRaised.schema>;
 
 // An operator-facing fact (a dependency down, an error-rate spike) that belongs to no tenant; delivered to
-// ALERT_SLACK_WEBHOOK_URL. The one event without tenantId, so it is sent by lib/alerts/raise.ts, not sendEvent.
+// ALERT_SLACK_WEBHOOK_URL. The one event without tenantId.
 export const platformAlertRaised = new EventType({ name: 'alert/platform-raised', schema: z.object(alertShape) });
 export type PlatformAlertData = z.infer<typeof platformAlertRaised.schema>;
