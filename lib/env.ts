@@ -30,6 +30,11 @@ export const envSchema = z.object({
   PGLITE_DIR: z.string().default('.data/pglite'),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   BETTER_AUTH_SECRET: z.string().min(32, 'BETTER_AUTH_SECRET must be at least 32 characters').optional(),
+  // How many reverse proxies in front of the app append to X-Forwarded-For. 0: none, so the client is the socket's
+  // peer and every forwarded header is the client's own claim (lib/http/request-meta.ts).
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  // A request body that sends nothing for this long is answered 408 (lib/http/body-stream.ts).
+  BODY_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().min(1).default(100),
   RATE_LIMIT_API_KEY_PER_MINUTE: z.coerce.number().int().min(1).default(300),
   RATE_LIMIT_AUTH_PER_MINUTE: z.coerce.number().int().min(1).default(10),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineOperation } from '@/lib/http/operation';
 import { createExportSchema, privacyExportSchema } from '@/lib/privacy/export';
 import { erasureResultSchema } from '@/lib/privacy/erase-member';
-import { tenantErasureChallengeSchema } from '@/lib/privacy/erase-tenant';
+import { tenantErasureBodySchema, tenantErasureChallengeSchema } from '@/lib/privacy/erase-tenant';
 import { idParams } from './common';
 
 export const eraseMemberOp = defineOperation({
@@ -27,6 +27,9 @@ export const eraseTenantOp = defineOperation({
   tag: 'privacy',
   auth: 'tenant',
   permission: 'tenant:manage',
+  body: tenantErasureBodySchema,
+  bodyOptional: true,
+  bodyLimit: 1_024,
   response: tenantErasureChallengeSchema,
   status: 202,
 });

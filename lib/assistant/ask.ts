@@ -5,7 +5,7 @@ import type { Tx } from '@/lib/db/types';
 import { getAiSettings, type AiSettings } from '@/lib/documents/ai-settings';
 import { notFound } from '@/lib/http/errors';
 import { assertAiBudgetLeft } from '@/lib/quotas';
-import { retrieveChunks, type RetrievedChunk } from '@/lib/search/search';
+import { embedOutsideTransaction, retrieveChunks, type PreparedQuery, type RetrievedChunk } from '@/lib/search/search';
 
 export const MAX_QUESTION_LENGTH = 2000;
 export const DEFAULT_CONTEXT_CHUNKS = 6;
@@ -89,25 +89,37 @@ function toSource(chunk: RetrievedChunk, index: number): AskSource & { text: str
   };
 }
 
-// Everything that needs the database, inside the request's tenant transaction: the answer itself is generated
-// afterwards (answerStream), so no transaction stays open while a model writes.
-export async function prepareAsk(
-  tx: Tx,
+// Before the request's tenant transaction opens: the budget and document checks (in a short transaction of their
+// own), then the question's embedding, which may take an AI provider seconds.
+export async function prepareAskQuery(
+  inTenant: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>,
   tenantId: string,
   body: AskBody,
   request: { requestId: string; signal?: AbortSignal },
-): Promise<PreparedAsk> {
-  // A question is new AI work: refused (429 quota_exceeded) once the month's AI budget is spent.
-  await assertAiBudgetLeft(tx, tenantId);
-  if (body.documentIds) await checkDocumentsVisible(tx, body.documentIds);
-  const settings = await getAiSettings(tx);
-  const retrieval = await retrieveChunks(tx, settings, {
+): Promise<PreparedQuery> {
+  const settings = await inTenant(async (tx) => {
+    // A question is new AI work: refused (429 quota_exceeded) once the month's AI budget is spent.
+    await assertAiBudgetLeft(tx, tenantId);
+    if (body.documentIds) await checkDocumentsVisible(tx, body.documentIds);
+    return getAiSettings(tx);
+  });
+  return embedOutsideTransaction(settings, {
+    tenantId,
+    query: body.question,
+    idempotencyKey: `ask:${request.requestId}:embed`,
+    ...(request.signal ? { signal: request.signal } : {}),
+  });
+}
+
+// Retrieval, inside the request's tenant transaction: the answer itself is generated afterwards (answerStream), so
+// no transaction stays open while a model writes.
+export async function prepareAsk(tx: Tx, tenantId: string, body: AskBody, query: PreparedQuery): Promise<PreparedAsk> {
+  const retrieval = await retrieveChunks(tx, query.settings, {
     tenantId,
     query: body.question,
     limit: body.maxSources,
-    idempotencyKey: `ask:${request.requestId}:embed`,
+    embedded: query.embedded,
     ...(body.documentIds ? { documentIds: body.documentIds } : {}),
-    ...(request.signal ? { signal: request.signal } : {}),
   });
-  return { tenantId, question: body.question, settings, sources: retrieval.chunks.map(toSource), mode: retrieval.mode };
+  return { tenantId, question: body.question, settings: query.settings, sources: retrieval.chunks.map(toSource), mode: retrieval.mode };
 }

@@ -1,5 +1,5 @@
 import type { Operation } from '@/lib/http/operation';
-import { tenantRoute, type TenantContext } from '@/lib/http/route';
+import { tenantRouteWith, type TenantContext, type TenantRouteOptions } from '@/lib/http/route';
 import { sendPipelineJobs } from './enqueue';
 import type { Enqueue, PipelineJob } from './jobs';
 
@@ -9,13 +9,17 @@ type NextRouteContext = { params: Promise<Record<string, string | string[]>> };
 // back into an error response). Jobs the handler enqueues are sent after that, and only on success, so the
 // pipeline never looks for a row that is not there yet, and a rolled-back upload never starts a run. A crash in
 // between leaves the document `queued` for requeueStuckDocuments().
-export function tenantRouteWithJobs<O extends Operation>(op: O, handler: (ctx: TenantContext<O>, enqueue: Enqueue) => Promise<unknown>) {
+export function tenantRouteWithJobs<O extends Operation, B = undefined, P = undefined>(
+  op: O,
+  options: TenantRouteOptions<O, B, P>,
+  handler: (ctx: TenantContext<O, B, P>, enqueue: Enqueue) => Promise<unknown>,
+) {
   return async (req: Request, routeCtx?: NextRouteContext): Promise<Response> => {
     const jobs: PipelineJob[] = [];
     const enqueue: Enqueue = (job) => {
       jobs.push(job);
     };
-    const response = await tenantRoute(op, (ctx) => handler(ctx, enqueue))(req, routeCtx);
+    const response = await tenantRouteWith(op, options, (ctx) => handler(ctx, enqueue))(req, routeCtx);
     if (response.ok && jobs.length > 0) await sendPipelineJobs(jobs);
     return response;
   };

@@ -5,11 +5,10 @@ import { documents, type DocumentKind } from '@/lib/db/schema';
 import type { Tx } from '@/lib/db/types';
 import { AppError } from '@/lib/http/errors';
 import { assertDocumentUploadAllowed } from '@/lib/quotas/enforce';
-import { putTenantBlob, tenantBlobKey } from '@/lib/storage';
 import type { Access } from '@/lib/tenancy/access';
 import type { Enqueue } from './jobs';
 import { MAX_TITLE_LENGTH } from './limits';
-import { detectUploadType } from './sniff';
+import type { StagedFile } from './multipart';
 import { summaryColumns, toSummary, type DocumentSummary } from './views';
 
 export const textDocumentSchema = z
@@ -20,16 +19,10 @@ export const textDocumentSchema = z
   .meta({ id: 'TextDocumentUpload' });
 export type TextDocumentInput = z.infer<typeof textDocumentSchema>;
 
-export interface FileDocumentInput {
-  bytes: Uint8Array;
-  filename: string | undefined;
-  type: string | undefined;
-  title: string | undefined;
-}
-
-export type DocumentInput = { source: 'json'; body: TextDocumentInput } | { source: 'file'; file: FileDocumentInput };
+export type DocumentInput = { source: 'json'; body: TextDocumentInput } | { source: 'file'; file: StagedFile };
 
 interface NewDocument {
+  id: string;
   title: string;
   kind: DocumentKind;
   mime: string;
@@ -37,7 +30,7 @@ interface NewDocument {
   checksum: string;
   filename: string | null;
   text: string | null;
-  blob: Uint8Array | null;
+  blobKey: string | null;
 }
 
 function sha256(bytes: Uint8Array): string {
@@ -69,6 +62,7 @@ function fromJson(body: TextDocumentInput): NewDocument {
   const text = cleanText(body.text);
   const bytes = new TextEncoder().encode(text);
   return {
+    id: randomUUID(),
     title: body.title ?? defaultTitle(undefined, text),
     kind: 'text',
     mime: 'text/plain',
@@ -77,21 +71,22 @@ function fromJson(body: TextDocumentInput): NewDocument {
     filename: null,
     // Pasted text needs no extraction: it is stored as the document's text right away.
     text,
-    blob: null,
+    blobKey: null,
   };
 }
 
-function fromFile(file: FileDocumentInput): NewDocument {
-  const detected = detectUploadType(file.bytes, file.type, file.filename);
+// The file itself is already in the blob store (lib/documents/multipart.ts), under the id the row gets here.
+function fromFile(file: StagedFile): NewDocument {
   return {
+    id: file.documentId,
     title: checkTitle(file.title) ?? defaultTitle(file.filename, undefined),
-    kind: detected.kind,
-    mime: detected.mime,
-    sizeBytes: file.bytes.byteLength,
-    checksum: sha256(file.bytes),
+    kind: file.detected.kind,
+    mime: file.detected.mime,
+    sizeBytes: file.sizeBytes,
+    checksum: file.checksum,
     filename: file.filename?.slice(0, 255) ?? null,
     text: null,
-    blob: file.bytes,
+    blobKey: file.blobKey,
   };
 }
 
@@ -110,16 +105,16 @@ function duplicate(documentId: string): AppError {
   });
 }
 
-// Queues a document: row first (so a duplicate is refused before anything is stored), then the original file.
-// The pipeline is started by `enqueue` only after the surrounding transaction commits (see after-commit.ts).
+// Records a document whose file (if any) is already stored; a refusal here (quota, duplicate) rolls back, and the
+// route wrapper then discards the stored file. The pipeline is started by `enqueue` only after the surrounding
+// transaction commits (see after-commit.ts).
 export async function createDocument(tx: Tx, access: Access, input: DocumentInput, enqueue: Enqueue): Promise<DocumentSummary> {
   const doc = input.source === 'json' ? fromJson(input.body) : fromFile(input.file);
   await assertDocumentUploadAllowed(tx, access.tenantId, doc.sizeBytes);
   const known = await existingWithChecksum(tx, access.tenantId, doc.checksum);
   if (known) throw duplicate(known);
 
-  const id = randomUUID();
-  const blobKey = doc.blob ? tenantBlobKey(access.tenantId, `documents/${id}/original`) : null;
+  const { id, blobKey } = doc;
   const [row] = await tx
     .insert(documents)
     .values({
@@ -139,9 +134,6 @@ export async function createDocument(tx: Tx, access: Access, input: DocumentInpu
     .onConflictDoNothing({ target: [documents.tenantId, documents.checksum] })
     .returning(summaryColumns);
   if (!row) throw duplicate((await existingWithChecksum(tx, access.tenantId, doc.checksum)) ?? id);
-
-  // If storing fails the transaction rolls back, so no row ever points at a missing file.
-  if (doc.blob && blobKey) await putTenantBlob(access.tenantId, blobKey, doc.blob, doc.mime);
   enqueue({ tenantId: access.tenantId, documentId: id, generation: 1 });
   return toSummary(row);
 }

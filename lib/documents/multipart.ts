@@ -1,66 +1,157 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
+import busboy from 'busboy';
+import { assertStorable, formatBytes } from '@/lib/http/body';
+import { iterateBody } from '@/lib/http/body-stream';
 import { AppError } from '@/lib/http/errors';
+import { deleteTenantBlob, putTenantBlobStream, tenantBlobKey } from '@/lib/storage';
+import { ByteProfiler, detectProfiledType, type DetectedType } from './sniff';
 
-export interface MultipartUpload {
-  bytes: Uint8Array;
+// An uploaded file already in the blob store, with what the transaction needs to record it.
+export interface StagedFile {
+  documentId: string;
+  blobKey: string;
+  sizeBytes: number;
+  checksum: string;
+  detected: DetectedType;
   filename: string | undefined;
-  type: string | undefined;
   title: string | undefined;
 }
 
-const tooLarge = (limit: number) => new AppError('payload_too_large', `The file exceeds this plan's upload limit of ${limit} bytes`);
+const MAX_FIELD_BYTES = 8 * 1024;
 
-// Passes the body through until `limit` bytes, then errors the stream: the parser below stops reading there, so
-// a client cannot make us buffer more than the limit, whatever Content-Length claims.
-function limitStream(body: ReadableStream<Uint8Array>, limit: number, onExceeded: () => void): ReadableStream<Uint8Array> {
-  let total = 0;
-  return body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        total += chunk.byteLength;
-        if (total > limit) {
-          onExceeded();
-          controller.error(new Error('body limit exceeded'));
-          return;
-        }
-        controller.enqueue(chunk);
-      },
-    }),
-  );
+export function fileTooLarge(limit: number): AppError {
+  return new AppError('payload_too_large', `The file is larger than this plan's upload limit of ${formatBytes(limit)}. Split it, or ask an owner to upgrade the plan.`);
 }
 
-// Reads a multipart/form-data upload with one `file` field and an optional `title` field. `fileLimit` is the
-// plan's limit for the file itself; the envelope may add `overhead` bytes.
-export async function readMultipartUpload(req: Request, fileLimit: number, overhead: number): Promise<MultipartUpload> {
+// Counts the whole body against the plan's limit (plus the envelope) as it streams, whatever Content-Length claims.
+async function* limitedBody(body: ReadableStream<Uint8Array>, bodyLimit: number, fileLimit: number): AsyncGenerator<Uint8Array> {
+  let total = 0;
+  for await (const chunk of iterateBody(body)) {
+    total += chunk.byteLength;
+    if (total > bodyLimit) throw fileTooLarge(fileLimit);
+    yield chunk;
+  }
+}
+
+// Hashes, sizes and profiles the file on its way to the blob store.
+class Inspect extends Transform {
+  readonly hash = createHash('sha256');
+  readonly profiler = new ByteProfiler();
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.hash.update(chunk);
+    this.profiler.update(chunk);
+    done(null, chunk);
+  }
+}
+
+interface Received {
+  inspect: Inspect;
+  truncated: boolean;
+  filename: string | undefined;
+  mimeType: string | undefined;
+  stored: Promise<void>;
+}
+
+/**
+ * Streams a multipart/form-data upload (one `file` field, an optional `title`) straight into the blob store under the
+ * document id it will have, so the file is never held in memory and no database transaction is open while a slow
+ * client sends it. The caller records the document afterwards and calls `discardStagedFile` if that fails.
+ */
+export async function stageMultipartUpload(req: Request, tenantId: string, fileLimit: number, overhead: number): Promise<StagedFile> {
   const contentType = req.headers.get('content-type') ?? '';
   if (!/^multipart\/form-data\b/i.test(contentType) || !/boundary=/i.test(contentType)) {
     throw new AppError('unsupported_media_type', 'Send files as multipart/form-data with a boundary');
   }
   const bodyLimit = fileLimit + overhead;
-  const declared = Number(req.headers.get('content-length') ?? '0');
-  if (declared > bodyLimit) throw tooLarge(fileLimit);
-  if (!req.body) throw new AppError('validation_failed', 'The request has no body: send a `file` field');
+  if (Number(req.headers.get('content-length') ?? '0') > bodyLimit) throw fileTooLarge(fileLimit);
+  const body = req.body;
+  if (!body) throw new AppError('validation_failed', 'The request has no body: send a `file` field');
 
-  let exceeded = false;
-  const limited = limitStream(req.body, bodyLimit, () => {
-    exceeded = true;
-  });
-  let form: FormData;
+  const documentId = randomUUID();
+  const blobKey = tenantBlobKey(tenantId, `documents/${documentId}/original`);
+  let received: Received | undefined;
+  let title: string | undefined;
   try {
-    form = await new Response(limited, { headers: { 'content-type': contentType } }).formData();
-  } catch {
-    if (exceeded) throw tooLarge(fileLimit);
-    throw new AppError('bad_request', 'The multipart body could not be parsed');
+    await new Promise<void>((resolve, reject) => {
+      const source = Readable.from(limitedBody(body, bodyLimit, fileLimit));
+      let parser: busboy.Busboy;
+      try {
+        parser = busboy({
+          headers: { 'content-type': contentType },
+          limits: { files: 1, fileSize: fileLimit, fields: 8, fieldSize: MAX_FIELD_BYTES, parts: 10, headerPairs: 20 },
+        });
+      } catch {
+        reject(new AppError('bad_request', 'The multipart body could not be parsed'));
+        return;
+      }
+      const fail = (err: unknown) => {
+        source.destroy();
+        received?.inspect.destroy();
+        reject(err instanceof AppError ? err : new AppError('bad_request', 'The multipart body could not be parsed'));
+      };
+      parser.on('file', (name, stream, info) => {
+        if (name !== 'file' || received) {
+          stream.resume();
+          return;
+        }
+        const inspect = new Inspect();
+        const entry: Received = {
+          inspect,
+          truncated: false,
+          filename: info.filename || undefined,
+          mimeType: info.mimeType || undefined,
+          stored: putTenantBlobStream(tenantId, blobKey, stream.pipe(inspect), 'application/octet-stream'),
+        };
+        entry.stored.catch(() => undefined);
+        stream.on('limit', () => {
+          entry.truncated = true;
+        });
+        received = entry;
+      });
+      parser.on('field', (name, value, info) => {
+        if (name === 'file') {
+          fail(new AppError('validation_failed', 'The `file` field must be a file, not text'));
+          return;
+        }
+        if (name !== 'title') return;
+        if (info.valueTruncated) {
+          fail(new AppError('validation_failed', 'The title is too long'));
+          return;
+        }
+        title = value;
+      });
+      parser.on('filesLimit', () => fail(new AppError('validation_failed', 'Send one file per upload')));
+      parser.on('error', fail);
+      source.on('error', fail);
+      parser.on('close', () => {
+        if (!received) resolve();
+        else received.stored.then(resolve, fail);
+      });
+      source.pipe(parser);
+    });
+    if (!received) throw new AppError('validation_failed', 'Missing the `file` field');
+    if (received.truncated) throw fileTooLarge(fileLimit);
+    assertStorable({ title, filename: received.filename }, 'upload');
+    const profile = received.inspect.profiler.finish();
+    return {
+      documentId,
+      blobKey,
+      sizeBytes: profile.size,
+      checksum: received.inspect.hash.digest('hex'),
+      detected: detectProfiledType(profile, received.mimeType, received.filename),
+      filename: received.filename,
+      title,
+    };
+  } catch (err) {
+    // Whatever reached the store is removed before the error is answered (the store removes partial writes itself).
+    await received?.stored.catch(() => undefined);
+    await deleteTenantBlob(tenantId, blobKey).catch(() => undefined);
+    throw err;
   }
-  const file = form.get('file');
-  if (file === null) throw new AppError('validation_failed', 'Missing the `file` field');
-  if (typeof file === 'string') throw new AppError('validation_failed', 'The `file` field must be a file, not text');
-  if (file.size > fileLimit) throw tooLarge(fileLimit);
-  const title = form.get('title');
-  if (title !== null && typeof title !== 'string') throw new AppError('validation_failed', 'The `title` field must be text');
-  return {
-    bytes: new Uint8Array(await file.arrayBuffer()),
-    filename: file.name || undefined,
-    type: file.type || undefined,
-    title: title ?? undefined,
-  };
+}
+
+export async function discardStagedFile(tenantId: string, file: StagedFile): Promise<void> {
+  await deleteTenantBlob(tenantId, file.blobKey);
 }

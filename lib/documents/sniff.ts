@@ -29,13 +29,73 @@ function baseType(contentType: string | undefined): string {
   return (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 }
 
-function isPdf(bytes: Uint8Array): boolean {
-  return startsWith(bytes, ascii('%PDF-'));
+// What type detection needs to know of a file, gathered in one pass while it streams in (ByteProfiler), so an
+// upload never has to be held in memory whole.
+export interface ByteProfile {
+  size: number;
+  head: Uint8Array;
+  tail: Uint8Array;
+  // Valid UTF-8 with no NUL byte.
+  text: boolean;
 }
 
-function hasPdfTrailer(bytes: Uint8Array): boolean {
-  const tail = new TextDecoder('latin1').decode(bytes.subarray(Math.max(0, bytes.length - PDF_TRAILER_WINDOW)));
-  return tail.includes('%%EOF');
+const HEAD_BYTES = 64;
+
+export class ByteProfiler {
+  private size = 0;
+  private head: Uint8Array = new Uint8Array(0);
+  private tail: Uint8Array = new Uint8Array(0);
+  private text = true;
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
+
+  update(chunk: Uint8Array): void {
+    this.size += chunk.byteLength;
+    if (this.head.byteLength < HEAD_BYTES) this.head = concat(this.head, chunk.subarray(0, HEAD_BYTES - this.head.byteLength));
+    const joined = concat(this.tail, chunk);
+    this.tail = joined.subarray(Math.max(0, joined.byteLength - PDF_TRAILER_WINDOW)).slice();
+    if (this.text) {
+      if (chunk.includes(0)) this.text = false;
+      else {
+        try {
+          this.decoder.decode(chunk, { stream: true });
+        } catch {
+          this.text = false;
+        }
+      }
+    }
+  }
+
+  finish(): ByteProfile {
+    if (this.text) {
+      try {
+        this.decoder.decode();
+      } catch {
+        this.text = false;
+      }
+    }
+    return { size: this.size, head: this.head, tail: this.tail, text: this.text };
+  }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(a.byteLength + b.byteLength);
+  out.set(a, 0);
+  out.set(b, a.byteLength);
+  return out;
+}
+
+export function profileBytes(bytes: Uint8Array): ByteProfile {
+  const profiler = new ByteProfiler();
+  profiler.update(bytes);
+  return profiler.finish();
+}
+
+function isPdf(head: Uint8Array): boolean {
+  return startsWith(head, ascii('%PDF-'));
+}
+
+function hasPdfTrailer(tail: Uint8Array): boolean {
+  return new TextDecoder('latin1').decode(tail).includes('%%EOF');
 }
 
 // Magic numbers of the audio containers we accept.
@@ -52,16 +112,6 @@ function sniffAudio(bytes: Uint8Array): string | undefined {
   }
   if (startsWith(bytes, [0x1a, 0x45, 0xdf, 0xa3])) return 'audio/webm';
   return undefined;
-}
-
-function looksLikeText(bytes: Uint8Array): boolean {
-  if (bytes.includes(0)) return false;
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function claimsPdf(type: string, ext: string): boolean {
@@ -81,24 +131,29 @@ const unsupported = (message: string) => new AppError('unsupported_media_type', 
 // The bytes decide the kind; the declared type and extension only have to agree with them. Deep PDF corruption
 // is found later, by the extract step; here only the %PDF header and %%EOF trailer are checked.
 export function detectUploadType(bytes: Uint8Array, declaredType: string | undefined, filename: string | undefined): DetectedType {
-  if (bytes.length === 0) throw new AppError('validation_failed', 'The file is empty');
+  return detectProfiledType(profileBytes(bytes), declaredType, filename);
+}
+
+export function detectProfiledType(profile: ByteProfile, declaredType: string | undefined, filename: string | undefined): DetectedType {
+  if (profile.size === 0) throw new AppError('validation_failed', 'The file is empty');
+  const { head } = profile;
   const type = baseType(declaredType);
   const ext = extensionOf(filename);
 
-  if (isPdf(bytes)) {
+  if (isPdf(head)) {
     if (!GENERIC_TYPES.has(type) && !claimsPdf(type, ext)) {
       throw unsupported(`The file is a PDF but was sent as ${type || `.${ext}`}`);
     }
-    if (!hasPdfTrailer(bytes)) {
-      throw new AppError('validation_failed', 'The PDF is corrupt or truncated: its %%EOF trailer is missing');
+    if (!hasPdfTrailer(profile.tail)) {
+      throw new AppError('validation_failed', 'The PDF is damaged or was cut off during upload (its end marker is missing). Export or download it again, then upload the new copy.');
     }
     return { kind: 'pdf', mime: 'application/pdf' };
   }
   if (claimsPdf(type, ext)) {
-    throw new AppError('validation_failed', 'The file is not a valid PDF: it does not start with a %PDF header');
+    throw new AppError('validation_failed', 'The file is named or sent as a PDF, but its content is not a PDF. Check that it is the right file, or re-export it as PDF.');
   }
 
-  const audio = sniffAudio(bytes);
+  const audio = sniffAudio(head);
   if (audio) {
     if (!GENERIC_TYPES.has(type) && !claimsAudio(type, ext)) {
       throw unsupported(`The file is audio (${audio}) but was sent as ${type || `.${ext}`}`);
@@ -109,7 +164,7 @@ export function detectUploadType(bytes: Uint8Array, declaredType: string | undef
     throw unsupported('The file does not look like WAV, MP3, M4A or WebM audio');
   }
 
-  if (claimsText(type, ext) && looksLikeText(bytes)) {
+  if (claimsText(type, ext) && profile.text) {
     const markdown = type === 'text/markdown' || MARKDOWN_EXTENSIONS.has(ext);
     return markdown ? { kind: 'markdown', mime: 'text/markdown' } : { kind: 'text', mime: 'text/plain' };
   }

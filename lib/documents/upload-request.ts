@@ -1,19 +1,21 @@
-import type { PLANS } from '@/lib/db/schema';
-import { parseJsonBody } from '@/lib/http/body';
+import { isJsonRequest, parseJsonBody } from '@/lib/http/body';
 import { AppError } from '@/lib/http/errors';
+import type { StagedBody } from '@/lib/http/route';
+import type { Access } from '@/lib/tenancy/access';
 import { textDocumentSchema, type DocumentInput } from './ingest';
 import { MULTIPART_OVERHEAD, TEXT_JSON_LIMIT, uploadLimitFor } from './limits';
-import { readMultipartUpload } from './multipart';
+import { discardStagedFile, stageMultipartUpload } from './multipart';
 
-// The upload endpoint takes two body formats, so the route wrapper (which parses JSON bodies declared on the
-// operation) leaves the body to this adapter. Limits are enforced while the body streams in.
-export async function readUploadRequest(req: Request, plan: (typeof PLANS)[number]): Promise<DocumentInput> {
-  const type = req.headers.get('content-type') ?? '';
-  if (/^application\/json\b/i.test(type)) {
-    return { source: 'json', body: await parseJsonBody(req, textDocumentSchema, TEXT_JSON_LIMIT) };
+// The upload endpoint takes two body formats, so the route wrapper hands the body to this reader, after the access
+// check (the limit depends on the plan) and before the transaction opens (a slow upload must hold no connection).
+// A file goes to the blob store as it streams in; `discard` removes it if the document is then not recorded.
+export async function readUploadRequest(req: Request, access: Access): Promise<StagedBody<DocumentInput>> {
+  if (isJsonRequest(req)) {
+    return { value: { source: 'json', body: await parseJsonBody(req, textDocumentSchema, TEXT_JSON_LIMIT) } };
   }
-  if (/^multipart\/form-data\b/i.test(type)) {
-    return { source: 'file', file: await readMultipartUpload(req, uploadLimitFor(plan), MULTIPART_OVERHEAD) };
+  if (/^multipart\/form-data\b/i.test(req.headers.get('content-type') ?? '')) {
+    const file = await stageMultipartUpload(req, access.tenantId, uploadLimitFor(access.plan), MULTIPART_OVERHEAD);
+    return { value: { source: 'file', file }, discard: () => discardStagedFile(access.tenantId, file) };
   }
   throw new AppError('unsupported_media_type', 'Send application/json ({"title", "text"}) or multipart/form-data (file, title)');
 }

@@ -8,6 +8,7 @@ export const ERROR_STATUS = {
   forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,
+  request_timeout: 408,
   conflict: 409,
   gone: 410,
   payload_too_large: 413,
@@ -16,6 +17,8 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   quota_exceeded: 429,
   internal: 500,
+  // nginx's convention: the client went away before we could answer. Nobody reads the response.
+  client_closed: 499,
   maintenance: 503,
   unavailable: 503,
 } as const;

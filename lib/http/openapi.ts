@@ -42,7 +42,7 @@ export function buildOpenApi(operations: readonly Operation[], version: string):
       security: op.auth === 'none' ? [] : op.auth === 'platform' ? [{ platformToken: [] }] : [{ session: [] }, { apiKey: [] }],
     };
     if (op.permission) operation['x-permission'] = op.permission;
-    if (op.body) operation.requestBody = { required: true, content: { 'application/json': { schema: schemaOf(op.body, 'input') } } };
+    if (op.body) operation.requestBody = { required: !op.bodyOptional, content: { 'application/json': { schema: schemaOf(op.body, 'input') } } };
     paths[op.path] ??= {};
     paths[op.path]![op.method.toLowerCase()] = operation;
   }

@@ -20,6 +20,8 @@ export interface Operation<
   params?: P;
   query?: Q;
   body?: B;
+  // The body may be left out entirely (the handler then gets undefined).
+  bodyOptional?: boolean;
   response?: R;
   status?: number;
   bodyLimit?: number;

@@ -11,6 +11,7 @@ export function jsonResponse(body: unknown, status = 200, headers: Record<string
 // The one way an error becomes a response. Anything that is not an AppError is a bug: log it, say nothing.
 export function errorResponse(err: unknown, requestId: string): Response {
   if (err instanceof AppError) {
+    if (err.code === 'client_closed') logger.info('client closed the request before it was read', { requestId });
     const body: { code: string; message: string; requestId: string; details?: unknown } = {
       code: err.code,
       message: err.message,

@@ -5,17 +5,24 @@ import { resolvePrincipal } from '@/lib/auth/principal';
 import { withTenant, isUuid } from '@/lib/db/tenant';
 import type { Tx } from '@/lib/db/types';
 import { getEnv } from '@/lib/env';
+import { logger } from '@/lib/log';
 import { assertWritable } from '@/lib/maintenance';
 import { observeHttpRequest } from '@/lib/metrics';
 import { enforceLimits, getLimiters } from '@/lib/ratelimit/limits';
 import { accessFromRows, accessQuery, type Access } from '@/lib/tenancy/access';
-import { parseJsonBody, parseQuery } from './body';
+import { parseJsonBody, parseOptionalJsonBody, parseQuery } from './body';
 import { AppError, forbidden } from './errors';
 import type { Operation } from './operation';
 import { clientIp, requestIdFor, userAgent } from './request-meta';
 import { errorResponse, jsonResponse } from './respond';
 
-type Out<O, K extends 'params' | 'query' | 'body'> = O extends { [P in K]: infer S extends z.ZodType } ? z.output<S> : undefined;
+type Out<O, K extends 'params' | 'query' | 'body'> = O extends { [P in K]: infer S extends z.ZodType }
+  ? K extends 'body'
+    ? O extends { bodyOptional: true }
+      ? z.output<S> | undefined
+      : z.output<S>
+    : z.output<S>
+  : undefined;
 
 export interface RequestContext<O extends Operation> {
   req: Request;
@@ -35,11 +42,42 @@ export interface UserContext<O extends Operation> extends RequestContext<O> {
   principal: Extract<Principal, { kind: 'user' }>;
 }
 
-export interface TenantContext<O extends Operation> extends RequestContext<O> {
+export interface TenantContext<O extends Operation, B = undefined, P = undefined> extends RequestContext<O> {
   tx: Tx;
   tenantId: string;
   principal: Principal;
   access: Access;
+  // What the route's readBody produced (an upload), and what its prepare step computed outside the transaction.
+  upload: B;
+  prepared: P;
+}
+
+// A body read by the route itself; `discard` undoes what reading it stored (a staged file) when the request fails.
+export interface StagedBody<B> {
+  value: B;
+  discard?: () => Promise<void>;
+}
+
+export interface PrepareContext<O extends Operation, B> extends RequestContext<O> {
+  tenantId: string;
+  principal: Principal;
+  access: Access;
+  upload: B;
+  // A short tenant transaction of its own; nothing slow (an AI call) may run inside one.
+  inTenant: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
+}
+
+/**
+ * Work a tenant route does before its transaction opens, so that nothing slow holds a database connection (on the
+ * embedded database there is only one, shared by every tenant):
+ * - readBody: a body the operation's JSON schema cannot describe (a file upload), read after the access check
+ *   (its limit can depend on the plan);
+ * - prepare: slow work such as embedding a query with an AI provider.
+ * Routes with either run the access check in a short transaction of its own first.
+ */
+export interface TenantRouteOptions<O extends Operation, B, P> {
+  readBody?: (req: Request, access: Access) => Promise<StagedBody<B>>;
+  prepare?: (ctx: PrepareContext<O, B>) => Promise<P>;
 }
 
 type NextRouteContext = { params: Promise<Record<string, string | string[]>> };
@@ -78,7 +116,7 @@ async function parseRequest<O extends Operation>(op: O, req: Request, routeCtx?:
   }
   const url = new URL(req.url);
   const query = op.query ? parseQuery(url, op.query) : undefined;
-  const body = op.body ? await parseJsonBody(req, op.body, op.bodyLimit) : undefined;
+  const body = !op.body ? undefined : op.bodyOptional ? await parseOptionalJsonBody(req, op.body, op.bodyLimit) : await parseJsonBody(req, op.body, op.bodyLimit);
   return {
     req,
     requestId,
@@ -167,12 +205,26 @@ async function auditRefusal(err: unknown, op: Operation, req: Request, requestId
   await recordDenial({ principal, tenantId: tenant, action: op.id, facts, status: err.status, code: err.code });
 }
 
-async function limitsFor(ctx: RequestContext<Operation>, principal: Principal | null, access?: Access) {
+// First thing for every request, before the caller is resolved: a flood of bogus keys or cookies costs no lookup.
+async function limitIp(req: Request): Promise<Record<string, string>> {
+  return enforceLimits([{ limiter: getLimiters().ip, key: clientIp(req) }]);
+}
+
+async function limitCaller(principal: Principal, access: Access): Promise<Record<string, string>> {
   const l = getLimiters();
-  const checks = [{ limiter: l.ip, key: ctx.ip }];
-  if (principal?.kind === 'apiKey') checks.push({ limiter: l.apiKey, key: principal.keyId });
-  if (access) checks.push({ limiter: l.tenant[access.plan], key: access.tenantId });
+  const checks = [{ limiter: l.tenant[access.plan], key: access.tenantId }];
+  if (principal.kind === 'apiKey') checks.push({ limiter: l.apiKey, key: principal.keyId });
   return enforceLimits(checks);
+}
+
+// The rate-limit headers of the tightest limiter a request passed.
+function tighter(a: Record<string, string>, b: Record<string, string>): Record<string, string> {
+  const remaining = (h: Record<string, string>) => Number(h['X-RateLimit-Remaining'] ?? Infinity);
+  return remaining(b) < remaining(a) ? b : a;
+}
+
+function checkPermission(op: Operation, access: Access): void {
+  if (op.permission && !access.permissions.has(op.permission)) throw forbidden(`This needs the ${op.permission} permission`);
 }
 
 export function publicRoute<O extends Operation>(op: O, handler: Handler<RequestContext<O>>) {
@@ -180,9 +232,10 @@ export function publicRoute<O extends Operation>(op: O, handler: Handler<Request
     let requestId = requestIdFor(req);
     try {
       await assertWritable(req);
+      const limits = await limitIp(req);
       const ctx = await parseRequest(op, req, routeCtx);
       requestId = ctx.requestId;
-      Object.assign(ctx.headers, await limitsFor(ctx, null));
+      Object.assign(ctx.headers, limits);
       return finish(await handler(ctx), op, ctx.headers);
     } catch (err) {
       return errorResponse(err, requestId);
@@ -197,11 +250,12 @@ export function principalRoute<O extends Operation>(op: O, handler: Handler<Prin
     let principal: Principal | null = null;
     try {
       await assertWritable(req);
+      const limits = await limitIp(req);
       principal = await resolvePrincipal(req);
       checkCsrf(req, principal);
       const ctx = await parseRequest(op, req, routeCtx);
       requestId = ctx.requestId;
-      Object.assign(ctx.headers, await limitsFor(ctx, principal));
+      Object.assign(ctx.headers, limits);
       return finish(await handler({ ...ctx, principal }), op, ctx.headers);
     } catch (err) {
       await auditRefusal(err, op, req, requestId, principal, null);
@@ -217,34 +271,70 @@ export function userRoute<O extends Operation>(op: O, handler: Handler<UserConte
   });
 }
 
-// The one wrapper for authenticated tenant routes: principal, tenant, permission, rate limit, one RLS
-// transaction around the handler, an audit entry for every mutation in that same transaction (no unaudited
-// change can commit, and a rolled-back change leaves no entry), error mapping.
-export function tenantRoute<O extends Operation>(op: O, handler: Handler<TenantContext<O>>) {
+// The one wrapper for authenticated tenant routes: IP limit, principal, tenant, permission, caller limits, one RLS
+// transaction around the handler, an audit entry for every mutation in that same transaction (no unaudited change
+// can commit, and a rolled-back change leaves no entry), error mapping. Request bodies are read before the
+// transaction opens (JSON by parseRequest, anything else by options.readBody): a client sending slowly must never
+// hold a database connection.
+export function tenantRoute<O extends Operation>(op: O, handler: Handler<TenantContext<O>>): RouteFn {
+  return tenantRouteWith(op, {}, handler);
+}
+
+// tenantRoute with work before the transaction (TenantRouteOptions). The options come before the handler so that
+// the handler's `upload` and `prepared` are typed from them.
+export function tenantRouteWith<O extends Operation, B = undefined, P = undefined>(
+  op: O,
+  options: TenantRouteOptions<O, B, P>,
+  handler: Handler<TenantContext<O, B, P>>,
+): RouteFn {
   return observed(op, async (req, routeCtx) => {
     let requestId = requestIdFor(req);
     let principal: Principal | null = null;
     let tenantId: string | null = null;
+    let staged: StagedBody<B> | undefined;
     try {
       // Maintenance first: before the principal is resolved and before any transaction opens.
       await assertWritable(req);
+      const ipLimits = await limitIp(req);
       const who = await resolvePrincipal(req);
       principal = who;
       checkCsrf(req, who);
       const ctx = await parseRequest(op, req, routeCtx);
       requestId = ctx.requestId;
+      Object.assign(ctx.headers, ipLimits);
       const tenant = tenantFor(who, req);
       tenantId = tenant;
-      const userId = who.kind === 'user' ? who.userId : null;
+      const scope = { userId: who.kind === 'user' ? who.userId : null, preload: accessQuery(who) };
+      const twoPhase = options.readBody !== undefined || options.prepare !== undefined;
+      let upload: B | undefined;
+      let prepared: P | undefined;
+      if (twoPhase) {
+        const access = await withTenant(tenant, (tx, rows) => accessFromRows(tx, who, tenant, rows), scope);
+        Object.assign(ctx.headers, tighter(ctx.headers, await limitCaller(who, access)));
+        checkPermission(op, access);
+        staged = options.readBody ? await options.readBody(req, access) : undefined;
+        upload = staged?.value;
+        if (options.prepare) {
+          prepared = await options.prepare({
+            ...ctx,
+            tenantId: tenant,
+            principal: who,
+            access,
+            // Absent only when the route declares no readBody, where B is undefined.
+            upload: upload as B,
+            inTenant: (fn) => withTenant(tenant, (tx) => fn(tx), { userId: scope.userId }),
+          });
+        }
+      }
       const result = await withTenant(
         tenant,
         async (tx, accessRows) => {
           const access = await accessFromRows(tx, who, tenant, accessRows);
-          Object.assign(ctx.headers, await limitsFor(ctx, who, access));
-          if (op.permission && !access.permissions.has(op.permission)) {
-            throw forbidden(`This needs the ${op.permission} permission`);
-          }
-          const out = await handler({ ...ctx, tx, tenantId: tenant, principal: who, access });
+          if (!twoPhase) Object.assign(ctx.headers, tighter(ctx.headers, await limitCaller(who, access)));
+          // Checked again in a two-phase route: access may have been revoked while the body streamed in.
+          checkPermission(op, access);
+          // Set exactly when the route has readBody / prepare, which is what makes B and P other than undefined.
+          const out = await handler({ ...ctx, tx, tenantId: tenant, principal: who, access, upload: upload as B, prepared: prepared as P });
           if (MUTATING.has(req.method)) {
             await recordRequestEvent(tx, {
               principal: who,
@@ -256,10 +346,11 @@ export function tenantRoute<O extends Operation>(op: O, handler: Handler<TenantC
           }
           return out;
         },
-        { userId, preload: accessQuery(who) },
+        scope,
       );
       return finish(result, op, ctx.headers);
     } catch (err) {
+      if (staged?.discard) await staged.discard().catch((cleanup: unknown) => logger.warn('could not discard a staged upload', { requestId, error: String(cleanup) }));
       await auditRefusal(err, op, req, requestId, principal, tenantId);
       return errorResponse(err, requestId);
     }

@@ -77,20 +77,25 @@ async function budgetNotice(tx: Tx, tenantId: string): Promise<string | null> {
   }
 }
 
-export interface RetrieveOptions extends Scope {
+interface EmbedRequest {
   tenantId: string;
   query: string;
-  limit: number;
   // Stable per request (the request id): lets providers deduplicate a retried call.
   idempotencyKey: string;
   signal?: AbortSignal;
-  // Set when the caller already knows the query must not be embedded (why, for the response).
-  skipEmbedding?: string;
 }
 
-type Embedded = { vector: number[]; model: string } | { notice: string };
+// Either the query's embedding computed before the transaction opened (prepareQueryEmbedding), or what is needed to
+// embed it here (scripts that own their transaction); skipEmbedding says why the query must not be embedded.
+export type RetrieveOptions = Scope & { tenantId: string; query: string; limit: number } & (
+    | { embedded: Embedded }
+    | (EmbedRequest & { skipEmbedding?: string })
+  );
 
-async function embedQuery(tx: Tx, settings: AiSettings, options: RetrieveOptions): Promise<Embedded> {
+export type Embedded = { vector: number[]; model: string } | { notice: string };
+
+// Without a transaction (`tx` undefined) the call's usage row is written in a transaction of its own.
+async function embedQuery(tx: Tx | undefined, settings: AiSettings, options: EmbedRequest): Promise<Embedded> {
   try {
     const result = await runQueryAi(settings, tx, (router) =>
       router.run(
@@ -117,7 +122,8 @@ async function embedQuery(tx: Tx, settings: AiSettings, options: RetrieveOptions
 export async function retrieveChunks(tx: Tx, settings: AiSettings, options: RetrieveOptions): Promise<Retrieval> {
   const candidates = Math.min(MAX_CANDIDATES, Math.max(MIN_CANDIDATES, options.limit * CANDIDATE_FACTOR));
   const scope: Scope = options.documentIds ? { documentIds: options.documentIds } : {};
-  const embedded: Embedded = options.skipEmbedding ? { notice: options.skipEmbedding } : await embedQuery(tx, settings, options);
+  const embedded: Embedded =
+    'embedded' in options ? options.embedded : options.skipEmbedding ? { notice: options.skipEmbedding } : await embedQuery(tx, settings, options);
   const vectorRanking = 'vector' in embedded ? await nearestChunks(tx, embedded.vector, embedded.model, candidates, scope) : [];
   const textRanking = await keywordChunks(tx, options.query, candidates, scope);
   const fused = fuseRankings(vectorRanking, textRanking, options.limit);
@@ -155,21 +161,49 @@ export async function retrieveChunks(tx: Tx, settings: AiSettings, options: Retr
     : { mode: 'keyword', embeddingModel: null, notice: embedded.notice, chunks };
 }
 
-export async function searchDocuments(
-  tx: Tx,
+export interface PreparedQuery {
+  settings: AiSettings;
+  embedded: Embedded;
+}
+
+/**
+ * The query's embedding, computed before the request's tenant transaction opens: an AI provider can take seconds,
+ * and a transaction held meanwhile would hold a connection (on the embedded database, the only one). The settings
+ * and budget are read in a short transaction of their own (`inTenant`); without budget left, nothing is embedded.
+ */
+export async function prepareQueryEmbedding(
+  inTenant: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>,
+  options: EmbedRequest,
+): Promise<PreparedQuery> {
+  const { settings, noBudget } = await inTenant(async (tx) => ({ settings: await getAiSettings(tx), noBudget: await budgetNotice(tx, options.tenantId) }));
+  return { settings, embedded: noBudget ? { notice: noBudget } : await embedQuery(undefined, settings, options) };
+}
+
+// For callers that already read the settings and checked the budget in their own short transaction.
+export async function embedOutsideTransaction(settings: AiSettings, options: EmbedRequest): Promise<PreparedQuery> {
+  return { settings, embedded: await embedQuery(undefined, settings, options) };
+}
+
+export function prepareSearch(
+  inTenant: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>,
   tenantId: string,
   query: SearchQuery,
   request: { requestId: string; signal?: AbortSignal },
-): Promise<SearchResult> {
-  const settings = await getAiSettings(tx);
-  const noBudget = await budgetNotice(tx, tenantId);
-  const retrieval = await retrieveChunks(tx, settings, {
+): Promise<PreparedQuery> {
+  return prepareQueryEmbedding(inTenant, {
     tenantId,
     query: query.q,
-    ...(noBudget ? { skipEmbedding: noBudget } : {}),
-    limit: query.limit,
     idempotencyKey: `search:${request.requestId}`,
     ...(request.signal ? { signal: request.signal } : {}),
+  });
+}
+
+export async function searchDocuments(tx: Tx, tenantId: string, query: SearchQuery, prepared: PreparedQuery): Promise<SearchResult> {
+  const retrieval = await retrieveChunks(tx, prepared.settings, {
+    tenantId,
+    query: query.q,
+    embedded: prepared.embedded,
+    limit: query.limit,
   });
   return {
     query: query.q,

@@ -1,12 +1,17 @@
+import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { del, get, put } from '@vercel/blob';
 
 // Storage of original uploads. Keys are relative paths; lib/storage/index.ts namespaces them by tenant.
 export interface BlobStore {
   readonly kind: 'local' | 'vercel';
   put(key: string, bytes: Uint8Array, contentType: string): Promise<void>;
+  // Stores a stream as it arrives (uploads), never holding it whole; nothing is left behind if the stream fails.
+  putStream(key: string, body: Readable, contentType: string): Promise<void>;
   // null when the blob does not exist.
   get(key: string): Promise<Uint8Array | null>;
   // Deleting a missing blob is not an error: delete is retried after partial failures.
@@ -42,6 +47,18 @@ export function createLocalBlobStore(root: string): BlobStore {
       await writeFile(temp, bytes);
       await rename(temp, file);
     },
+    async putStream(key, body) {
+      const file = fileFor(key);
+      await mkdir(path.dirname(file), { recursive: true });
+      const temp = `${file}.${randomUUID()}.tmp`;
+      try {
+        await pipeline(body, createWriteStream(temp));
+        await rename(temp, file);
+      } catch (err) {
+        await rm(temp, { force: true });
+        throw err;
+      }
+    },
     async get(key) {
       try {
         return new Uint8Array(await readFile(fileFor(key)));
@@ -67,6 +84,10 @@ export function createVercelBlobStore(token: string): BlobStore {
     async put(key, bytes, contentType) {
       assertValidKey(key);
       await put(key, Buffer.from(bytes), { access: 'private', addRandomSuffix: false, allowOverwrite: true, contentType, token });
+    },
+    async putStream(key, body, contentType) {
+      assertValidKey(key);
+      await put(key, body, { access: 'private', addRandomSuffix: false, allowOverwrite: true, contentType, token, multipart: true });
     },
     async get(key) {
       assertValidKey(key);

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { getEnv } from '@/lib/env';
 import { isUuid } from '@/lib/db/tenant';
 import { createLocalBlobStore, createVercelBlobStore, type BlobStore } from './blob-store';
@@ -37,6 +38,10 @@ function checkedKey(tenantId: string, key: string): string {
 
 export async function putTenantBlob(tenantId: string, key: string, bytes: Uint8Array, contentType: string): Promise<void> {
   return getBlobStore().put(checkedKey(tenantId, key), bytes, contentType);
+}
+
+export async function putTenantBlobStream(tenantId: string, key: string, body: Readable, contentType: string): Promise<void> {
+  return getBlobStore().putStream(checkedKey(tenantId, key), body, contentType);
 }
 
 export async function getTenantBlob(tenantId: string, key: string): Promise<Uint8Array | null> {

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import * as exportRoute from '@/app/api/v1/audit/export/route';
 import { ownerRows } from '../helpers/db';
 import { BASE } from '../helpers/http';
+import { PEER_ADDRESS_HEADER } from '@/lib/http/request-meta';
 
 export interface StoredAuditRow {
   id: string;
@@ -37,7 +38,7 @@ export async function totalEntries(): Promise<number> {
 // The export as raw text (call() would parse a one-line JSONL file as JSON).
 export async function downloadExport(apiKey: string, format: 'jsonl' | 'csv') {
   const res = await exportRoute.GET(
-    new Request(`${BASE}/api/v1/audit/export?format=${format}`, { headers: { authorization: `Bearer ${apiKey}`, 'x-forwarded-for': '10.0.0.1' } }),
+    new Request(`${BASE}/api/v1/audit/export?format=${format}`, { headers: { authorization: `Bearer ${apiKey}`, [PEER_ADDRESS_HEADER]: '10.0.0.1' } }),
     { params: Promise.resolve({}) },
   );
   return { status: res.status, headers: res.headers, body: await res.text() };

@@ -13,6 +13,7 @@ import { resetEnvForTests } from '@/lib/env';
 import { closeOwnerDb } from '../helpers/db';
 import { BASE, call, provision, signUp, uniqueEmail } from '../helpers/http';
 import { storedEntries, totalEntries } from './audit-helpers';
+import { PEER_ADDRESS_HEADER } from '@/lib/http/request-meta';
 
 const PLATFORM_TOKEN = 'platform-token-for-audit-tests-0123456789abcdef';
 
@@ -56,7 +57,7 @@ describe('every class of action writes exactly one audit entry', () => {
         method: 'POST',
         path: '/api/v1/roles',
         as: { apiKey: t.apiKey },
-        headers: { 'x-forwarded-for': '203.0.113.10', 'user-agent': 'audit-test/1.0' },
+        headers: { [PEER_ADDRESS_HEADER]: '203.0.113.10', 'user-agent': 'audit-test/1.0' },
         body: { name: 'Auditors', permissions: ['audit:read'] },
       });
     });
@@ -132,7 +133,7 @@ describe('every class of action writes exactly one audit entry', () => {
       call(authRoute.POST, {
         method: 'POST',
         path: '/api/auth/sign-in/email',
-        headers: { origin: BASE, 'x-forwarded-for': '198.51.100.77' },
+        headers: { origin: BASE, [PEER_ADDRESS_HEADER]: '198.51.100.77' },
         body: { email, password },
       });
 
@@ -171,7 +172,7 @@ describe('every class of action writes exactly one audit entry', () => {
     const res = await call(platformTenants.POST, {
       method: 'POST',
       path: '/api/platform/tenants',
-      headers: { authorization: `Bearer ${PLATFORM_TOKEN}`, 'x-forwarded-for': '192.0.2.200' },
+      headers: { authorization: `Bearer ${PLATFORM_TOKEN}`, [PEER_ADDRESS_HEADER]: '192.0.2.200' },
       body: { name: 'Provisioned Co', ownerEmail: uniqueEmail('owner') },
     });
     expect(res.status).toBe(201);

@@ -17,6 +17,7 @@ import { resetLimitersForTests } from '@/lib/ratelimit/limits';
 import { closeOwnerDb, ownerRows } from '../helpers/db';
 import { BASE, call, provision, signIn, signUp, uniqueEmail, type Identity } from '../helpers/http';
 import { addMember, roleIdsOf } from '../helpers/tenancy';
+import { PEER_ADDRESS_HEADER } from '@/lib/http/request-meta';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -292,7 +293,7 @@ describe('API keys', () => {
 describe('login rate limit', () => {
   const LIMIT = 3;
   const attempt = (path: string, body: unknown, ip: string) =>
-    call(authRoute.POST, { method: 'POST', path, body, headers: { origin: BASE, 'x-forwarded-for': ip } });
+    call(authRoute.POST, { method: 'POST', path, body, headers: { origin: BASE, [PEER_ADDRESS_HEADER]: ip } });
 
   afterAll(() => {
     process.env.RATE_LIMIT_AUTH_PER_MINUTE = '100000';

@@ -71,6 +71,6 @@ describe('detectUploadType', () => {
     expect(() => detectUploadType(makePng(), 'image/png', 'a.png')).toThrow(/Unsupported/);
     expect(() => detectUploadType(utf8('{"a":1}'), 'application/json', 'a.json')).toThrow(/Unsupported/);
     expect(() => detectUploadType(utf8('a\u0000b'), 'text/plain', 'a.txt')).toThrow(/Unsupported/);
-    expect(() => detectUploadType(makeWav(), 'application/pdf', 'a.pdf')).toThrow(/%PDF header/);
+    expect(() => detectUploadType(makeWav(), 'application/pdf', 'a.pdf')).toThrow(/its content is not a PDF/);
   });
 });

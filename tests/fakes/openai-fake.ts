@@ -22,6 +22,8 @@ export type OpenAiBehaviour =
   | { kind: 'rate-limit'; retryAfterSeconds?: number }
   | { kind: 'server-error' }
   | { kind: 'hang' }
+  // Answers like 'ok' once `until` resolves: lets a test act while the call is in flight.
+  | { kind: 'held'; until: Promise<void> }
   // chat: content that is not JSON at all.
   | { kind: 'malformed' };
 
@@ -176,8 +178,16 @@ export async function startOpenAiFake(options: { apiKey?: string } = {}): Promis
       return;
     }
     const behaviour = queues[endpoint].shift() ?? defaults[endpoint];
+    const answer = (ok: Answering) => {
+      if (endpoint === 'chat') respondChat(res, request, ok);
+      else if (endpoint === 'embeddings') respondEmbeddings(res, request, ok);
+      else respondTranscription(res, request, ok);
+    };
     switch (behaviour.kind) {
       case 'hang':
+        return;
+      case 'held':
+        void behaviour.until.then(() => answer({ kind: 'ok' }));
         return;
       case 'rate-limit':
         sendJson(res, 429, errorBody('Rate limit reached for requests', 'requests', 'rate_limit_exceeded'), {
@@ -188,9 +198,7 @@ export async function startOpenAiFake(options: { apiKey?: string } = {}): Promis
         sendJson(res, 500, errorBody('The server had an error while processing your request.', 'server_error', null));
         return;
       default:
-        if (endpoint === 'chat') respondChat(res, request, behaviour);
-        else if (endpoint === 'embeddings') respondEmbeddings(res, request, behaviour);
-        else respondTranscription(res, request, behaviour);
+        answer(behaviour);
     }
   });
   return {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { getAuth } from '@/lib/auth/auth';
+import { PEER_ADDRESS_HEADER } from '@/lib/http/request-meta';
 import { provisionTenant } from '@/lib/tenancy/provision';
 
 export const BASE = 'http://localhost:3000';
@@ -20,7 +21,8 @@ export interface CallOptions {
 export type Identity = { cookie: string; tenantId?: string } | { apiKey: string };
 
 export async function call(handler: RouteHandler, opts: CallOptions): Promise<{ status: number; body: any; headers: Headers }> {
-  const headers: Record<string, string> = { 'x-forwarded-for': '10.0.0.1', ...opts.headers };
+  // What the server stamps from the TCP socket (lib/http/peer-address.ts); a test can name another client.
+  const headers: Record<string, string> = { [PEER_ADDRESS_HEADER]: '10.0.0.1', ...opts.headers };
   if (opts.as && 'apiKey' in opts.as) headers.authorization = `Bearer ${opts.as.apiKey}`;
   if (opts.as && 'cookie' in opts.as) {
     headers.cookie = opts.as.cookie;

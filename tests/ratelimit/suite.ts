@@ -5,6 +5,7 @@ import * as apiKeysRoute from '@/app/api/v1/api-keys/route';
 import * as membersRoute from '@/app/api/v1/members/route';
 import { buildLimiters, setLimitersForTests, TENANT_LIMITS_PER_MINUTE, type LimiterBackendOptions, type LimitSettings } from '@/lib/ratelimit/limits';
 import { BASE, call, provision } from '../helpers/http';
+import { PEER_ADDRESS_HEADER } from '@/lib/http/request-meta';
 
 // Long windows: at a window's edge the sliding window weighs in the previous one and rounds (STACK-NOTES.md).
 export const HOUR = 60 * 60_000;
@@ -20,7 +21,7 @@ export function settings(over: Partial<Omit<LimitSettings, 'tenantPerMinute'>> &
   };
 }
 
-const members = (apiKey: string, ip: string) => call(membersRoute.GET, { path: '/api/v1/members', as: { apiKey }, headers: { 'x-forwarded-for': ip } });
+const members = (apiKey: string, ip: string) => call(membersRoute.GET, { path: '/api/v1/members', as: { apiKey }, headers: { [PEER_ADDRESS_HEADER]: ip } });
 
 function expectRefused(res: { status: number; body: any; headers: Headers }, limiter: string) {
   expect(res.status).toBe(429);
@@ -90,7 +91,7 @@ export function defineRouteLimitSuite(backend: () => LimiterBackendOptions) {
       call(authRoute.POST, {
         method: 'POST',
         path: '/api/auth/sign-in/email',
-        headers: { origin: BASE, 'x-forwarded-for': ip },
+        headers: { origin: BASE, [PEER_ADDRESS_HEADER]: ip },
         body: { email: `nobody-${randomUUID().slice(0, 6)}@example.test`, password: 'wrong password here' },
       });
     expect((await attempt('192.0.2.50')).status).toBe(401);

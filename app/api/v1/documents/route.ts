@@ -7,6 +7,7 @@ import { tenantRoute } from '@/lib/http/route';
 
 export const GET = tenantRoute(listDocumentsOp, ({ tx, query }) => listDocuments(tx, query));
 
-export const POST = tenantRouteWithJobs(uploadDocumentOp, async ({ tx, access, req }, enqueue) =>
-  createDocument(tx, access, await readUploadRequest(req, access.plan), enqueue),
+// The body (a file streams straight to storage) is read before the transaction opens, which only records it.
+export const POST = tenantRouteWithJobs(uploadDocumentOp, { readBody: readUploadRequest }, ({ tx, access, upload }, enqueue) =>
+  createDocument(tx, access, upload, enqueue),
 );

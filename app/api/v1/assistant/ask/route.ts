@@ -1,12 +1,17 @@
 import { askOp } from '@/lib/api/assistant';
-import { prepareAsk } from '@/lib/assistant/ask';
+import { prepareAsk, prepareAskQuery } from '@/lib/assistant/ask';
 import { ASK_CONTENT_TYPE, answerStream } from '@/lib/assistant/stream';
-import { tenantRoute } from '@/lib/http/route';
+import { tenantRouteWith } from '@/lib/http/route';
 
-// Retrieval runs in the request's tenant transaction; the answer streams after it has committed.
-export const POST = tenantRoute(askOp, async ({ tx, tenantId, body, requestId, req }) => {
-  const prepared = await prepareAsk(tx, tenantId, body, { requestId, signal: req.signal });
-  return new Response(answerStream(prepared, { requestId, signal: req.signal }), {
-    headers: { 'content-type': ASK_CONTENT_TYPE, 'cache-control': 'no-store', 'x-accel-buffering': 'no' },
-  });
-});
+// The question is embedded before the transaction opens, retrieval runs inside it, and the answer streams after it
+// has committed: no AI call ever holds a connection.
+export const POST = tenantRouteWith(
+  askOp,
+  { prepare: ({ inTenant, tenantId, body, requestId, req }) => prepareAskQuery(inTenant, tenantId, body, { requestId, signal: req.signal }) },
+  async ({ tx, tenantId, body, prepared, requestId, req }) => {
+    const ask = await prepareAsk(tx, tenantId, body, prepared);
+    return new Response(answerStream(ask, { requestId, signal: req.signal }), {
+      headers: { 'content-type': ASK_CONTENT_TYPE, 'cache-control': 'no-store', 'x-accel-buffering': 'no' },
+    });
+  },
+);
