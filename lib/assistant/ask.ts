@@ -9,6 +9,10 @@ import { retrieveChunks, type RetrievedChunk } from '@/lib/search/search';
 
 export const MAX_QUESTION_LENGTH = 2000;
 export const DEFAULT_CONTEXT_CHUNKS = 6;
+// Passages from one document a question may fill: a long export whose every row shares a word with the question
+// must not crowd the document that answers it out of the context.
+const MAX_CHUNKS_PER_DOCUMENT = 3;
+const CANDIDATE_FACTOR = 5;
 
 export const askBodySchema = z
   .strictObject({
@@ -104,10 +108,25 @@ export async function prepareAsk(
   const retrieval = await retrieveChunks(tx, settings, {
     tenantId,
     query: body.question,
-    limit: body.maxSources,
+    limit: body.maxSources * CANDIDATE_FACTOR,
     idempotencyKey: `ask:${request.requestId}:embed`,
     ...(body.documentIds ? { documentIds: body.documentIds } : {}),
     ...(request.signal ? { signal: request.signal } : {}),
   });
-  return { tenantId, question: body.question, settings, sources: retrieval.chunks.map(toSource), mode: retrieval.mode };
+  const chunks = diversify(retrieval.chunks, body.maxSources);
+  return { tenantId, question: body.question, settings, sources: chunks.map(toSource), mode: retrieval.mode };
+}
+
+// The best `limit` chunks with at most MAX_CHUNKS_PER_DOCUMENT from any one document, in retrieval order.
+export function diversify(chunks: readonly RetrievedChunk[], limit: number): RetrievedChunk[] {
+  const perDocument = new Map<string, number>();
+  const picked: RetrievedChunk[] = [];
+  for (const chunk of chunks) {
+    if (picked.length >= limit) break;
+    const n = perDocument.get(chunk.documentId) ?? 0;
+    if (n >= MAX_CHUNKS_PER_DOCUMENT) continue;
+    picked.push(chunk);
+    perDocument.set(chunk.documentId, n + 1);
+  }
+  return picked;
 }

@@ -20,6 +20,7 @@ const NOT_DUE_PREP = /\b(?:in|for|of|at|from|since|after|every|each|during)\s+(?
 const BARE_RELATIVE = /^(?:next|this|tomorrow|today|tonight|within|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b/i;
 const PAST_OR_STATE = /^(?:be|been|have|has|had|not|also be|likely|probably|need|continue|remain)\b/i;
 const PRONOUN_OBJECT = /^(?:check|do|look at|handle|take care of|fix|confirm)\s+(?:that|it|this)\b/i;
+const COMMITMENT_HINT = /\b(?:will|'ll|’ll|to|should|must|needs?|shall|can|could|going)\b|^@/i;
 const OWNER_PAREN = /\s*\((?:owner|assignee|who|responsible)\s*:\s*([^)]+)\)/i;
 const NO_OWNER_PAREN = /\s*\((?:no owner|unassigned|tbd|owner tbd)[^)]*\)/i;
 
@@ -269,6 +270,8 @@ export function extractActionItems(input: ExtractActionsInput): ExtractActionsOu
         }
         continue;
       }
+      // Most sentences commit nobody to anything; only those with a modal or a pronoun subject are read closely.
+      if (!COMMITMENT_HINT.test(sentence)) continue;
       const item = build(sentence, sentence, ctx, { lenient: false });
       if (!item) continue;
       if (PRONOUN_OBJECT.test(item.title) && pendingRequest && pendingRequest.item.ownerHint === item.ownerHint) {

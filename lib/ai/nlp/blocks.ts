@@ -95,6 +95,22 @@ function continues(prev: string, next: string, width: number): boolean {
   return width >= 50 && width <= 160 && p.length >= width * 0.85;
 }
 
+// Offsets of the line breaks that only wrap a sentence (a PDF's fixed-width lines): whoever cuts text at line
+// breaks (the chunker) must not cut there.
+export function softWrapOffsets(text: string): Set<number> {
+  const lines = text.split('\n');
+  const width = proseWidth(lines);
+  const soft = new Set<number>();
+  let offset = 0;
+  for (let i = 0; i + 1 < lines.length; i++) {
+    const line = lines[i] ?? '';
+    offset += line.length;
+    if (continues(line.replace(/\r$/, ''), lines[i + 1] ?? '', width)) soft.add(offset);
+    offset += 1;
+  }
+  return soft;
+}
+
 export function parseBlocks(text: string): ParsedDocument {
   const rawLines = text.replace(/\r\n?/g, '\n').split('\n');
   const width = proseWidth(rawLines);
@@ -223,15 +239,16 @@ export function parseBlocks(text: string): ParsedDocument {
   return { blocks: markTurns(blocks), wrapWidth: width };
 }
 
-// Transcripts: "Name: what they said" lines whose labels repeat are speaker turns, not fields.
+const FIELD_WORDS = /^(?:date|time|location|venue|attendees|present|participants|members|agenda|subject|from|to|cc|re|note|notes|status|owner|due|result|total|site|project|chair|author|version|scope|purpose|period)$/i;
+
+// Transcripts: "Name: what they said" lines whose labels repeat are speaker turns, not fields. Once a text reads as
+// a transcript, a name-like label seen only once (a passage cut from the middle of a call) is a turn too.
 function markTurns(blocks: Block[]): Block[] {
   const counts = new Map<string, number>();
   for (const b of blocks) if (b.kind === 'field' && b.label) counts.set(b.label, (counts.get(b.label) ?? 0) + 1);
-  const speakers = new Set(
-    [...counts.entries()]
-      .filter(([label, n]) => n >= 2 && /^\p{Lu}/u.test(label) && words(label) <= 3 && !/\d/.test(label))
-      .map(([label]) => label),
-  );
+  const nameLike = (label: string) =>
+    words(label) <= 3 && !/\d/.test(label) && label.split(/\s+/).every((w) => /^\p{Lu}/u.test(w) && !FIELD_WORDS.test(w));
+  const speakers = new Set([...counts.entries()].filter(([label, n]) => n >= 2 && nameLike(label)).map(([label]) => label));
   if (speakers.size < 2) return blocks;
-  return blocks.map((b) => (b.kind === 'field' && b.label && speakers.has(b.label) ? { ...b, kind: 'turn' } : b));
+  return blocks.map((b) => (b.kind === 'field' && b.label && (speakers.has(b.label) || nameLike(b.label)) ? { ...b, kind: 'turn' } : b));
 }

@@ -1,4 +1,4 @@
-import winkNLP, { type WinkMethods } from 'wink-nlp';
+import winkNLP, { type ItemSentence, type ItemToken, type WinkMethods } from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
 
 // wink-nlp with its English "lite" model: sentence boundaries and part-of-speech tags, deterministic, with the
@@ -37,9 +37,9 @@ export function tagSentences(text: string): TaggedSentence[] {
   const doc = engine.readDoc(text);
   const out: TaggedSentence[] = [];
   let cursor = 0;
-  doc.sentences().each((sentence) => {
+  doc.sentences().each((sentence: ItemSentence) => {
     const tokens: Token[] = [];
-    sentence.tokens().each((token) => {
+    sentence.tokens().each((token: ItemToken) => {
       const value = String(token.out(its.value));
       const found = text.indexOf(value, cursor);
       const start = found >= 0 ? found : cursor;
