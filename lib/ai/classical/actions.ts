@@ -20,6 +20,7 @@ const NOT_DUE_PREP = /\b(?:in|for|of|at|from|since|after|every|each|during)\s+(?
 const BARE_RELATIVE = /^(?:next|this|tomorrow|today|tonight|within|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b/i;
 const PAST_OR_STATE = /^(?:be|been|have|has|had|not|also be|likely|probably|need|continue|remain)\b/i;
 const PRONOUN_OBJECT = /^(?:check|do|look at|handle|take care of|fix|confirm)\s+(?:that|it|this)\b/i;
+const VAGUE_DUE = /\s*\b(?:by|before|due|until)\s+((?:the\s+)?(?:(?:next|this|end of (?:the )?)\s*(?:quarter|year|sprint|release)|asap|soon))\b/i;
 const COMMITMENT_HINT = /\b(?:will|'ll|’ll|to|should|must|needs?|shall|can|could|going)\b|^@/i;
 const OWNER_PAREN = /\s*\((?:owner|assignee|who|responsible)\s*:\s*([^)]+)\)/i;
 const NO_OWNER_PAREN = /\s*\((?:no owner|unassigned|tbd|owner tbd)[^)]*\)/i;
@@ -46,13 +47,14 @@ function capitalise(text: string): string {
 function tidy(text: string): string {
   return text
     .replace(/\(\s*\)/g, '')
+    .replace(/\s*\(\s*$/, '')
     .replace(/\s+/g, ' ')
     .replace(/^[\s,;:–—-]+|[\s,;:–—.!-]+$/g, '')
     .trim();
 }
 
 // Finds the due date in an item and cuts it (with its "by"/"due"/"before") out of the title.
-function takeDue(text: string, ctx: Context): { text: string; due?: FoundDate } {
+function takeDue(text: string, ctx: Context): { text: string; due?: FoundDate; vagueHint?: string } {
   const dates = findDates(text, ctx.reference, ctx.monthFirst);
   let chosen: { date: FoundDate; cutStart: number } | undefined;
   for (const found of dates) {
@@ -69,7 +71,12 @@ function takeDue(text: string, ctx: Context): { text: string; due?: FoundDate } 
       chosen = { date, cutStart: date.start };
     }
   }
-  if (!chosen) return { text };
+  if (!chosen) {
+    // "by next quarter" has no day to hold anyone to, but it is still what was agreed: kept as the hint.
+    const vague = VAGUE_DUE.exec(text);
+    if (!vague?.[1]) return { text };
+    return { text: text.slice(0, vague.index) + text.slice(vague.index + vague[0].length), vagueHint: vague[1] };
+  }
   let end = chosen.date.end;
   // "(due 12/06)" loses its closing parenthesis with the date; "Thursday evening" its part of day.
   const rest = text.slice(end);
@@ -88,7 +95,8 @@ function leadingName(words: readonly string[], ctx: Context, lenient: boolean, t
     if (bare[n - 1] !== words[n - 1]) break;
   }
   while (n > 0 && NAME_PARTICLES.has(bare[n - 1] ?? '')) n--;
-  if (n === 0 || NAME_PARTICLES.has(words[0] ?? '')) return 0;
+  // "A follow-up inspection …": an article, not a name.
+  if (n === 0 || NAME_PARTICLES.has(words[0] ?? '') || /^(?:A|An)$/.test(bare[0] ?? '')) return 0;
   const first = fold(bare[0] ?? '');
   const known = ctx.people.words.has(first) || ctx.people.speakers.has(bare.slice(0, n).join(' '));
   const proper = tokens[0]?.pos === 'PROPN';
@@ -150,15 +158,17 @@ function looksDone(text: string): boolean {
 }
 
 function build(raw: string, quote: string, ctx: Context, opts: { lenient: boolean; presetOwner?: string; presetDue?: string }): ActionItem | undefined {
+  const marker = INLINE_MARKER.exec(raw);
   let text = raw.replace(INLINE_MARKER, '').trim();
-  let owner = opts.presetOwner;
+  // "TODO(@dave): …" names its owner in the marker.
+  let owner = opts.presetOwner ?? marker?.[1]?.replace(/^@/, '');
   const paren = OWNER_PAREN.exec(text);
   if (paren?.[1]) {
     owner ??= paren[1].trim();
     text = text.replace(OWNER_PAREN, '');
   }
   text = text.replace(NO_OWNER_PAREN, '');
-  const { text: withoutDue, due } = takeDue(text, ctx);
+  const { text: withoutDue, due, vagueHint } = takeDue(text, ctx);
   text = withoutDue;
   let presetDue: FoundDate | undefined;
   if (!due && opts.presetDue) presetDue = takeDue(`by ${opts.presetDue}`, ctx).due;
@@ -176,7 +186,7 @@ function build(raw: string, quote: string, ctx: Context, opts: { lenient: boolea
   const title = capitalise(tidy(text));
   if (title.length < 3 || !/\p{L}{2}/u.test(title)) return undefined;
   const dueDate = due?.date ?? presetDue?.date;
-  const dueHint = due?.text ?? presetDue?.text;
+  const dueHint = due?.text ?? presetDue?.text ?? vagueHint;
   const ownerHint = owner ? fullName(owner.replace(/^@/, '').trim(), ctx.people) : undefined;
   return {
     title: title.slice(0, 500),

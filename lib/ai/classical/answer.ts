@@ -183,7 +183,16 @@ function answerList(
   if (!best) return undefined;
   const { section } = best;
   const sameDocument = passages.filter((p) => p.title === best.passage.title);
-  const lists = sameDocument.map((p) => p.units.filter((u) => u.section === section));
+  const key = (u: Unit) => u.text.toLowerCase().replace(/\s+/g, ' ');
+  const chosenKeys = new Set(best.passage.units.filter((u) => u.section === section).map(key));
+  // A passage that starts inside the list (the chunk began after its heading) continues it when it repeats one of
+  // its items: its leading items belong to the list too.
+  const lists = sameDocument.map((p) => {
+    const inSection = p.units.filter((u) => u.section === section);
+    if (inSection.length > 0) return inSection;
+    const lead = p.units.filter((u) => u.section === '' && u.kind !== 'paragraph');
+    return lead.some((u) => chosenKeys.has(key(u))) ? lead : [];
+  });
   const items = mergeLists(lists);
   const heading = section.charAt(0).toUpperCase() + section.slice(1);
   const source = best.passage.title ? ` (${best.passage.title})` : '';

@@ -41,7 +41,7 @@ export const DEFAULT_CATEGORIES: ClassifyInput['categories'] = [
 const FALLBACK_NAME = 'other';
 // Below this similarity the text shares too little with any category to name one.
 const MIN_SCORE = 0.06;
-const MAX_CONFIDENCE = 0.85;
+const MAX_CONFIDENCE = 0.8;
 // Language operations read at most this much text: a category shows in a document's first pages.
 const MAX_TEXT = 40_000;
 
@@ -147,6 +147,6 @@ export function classifyByKeywords(input: ClassifyInput): ClassifyOutput {
   // Confidence comes from the margin over the runner-up, damped when the evidence itself is thin.
   const margin = second === undefined || best.score === 0 ? 1 : (best.score - second.score) / best.score;
   const evidence = 1 - Math.exp(-best.score / 0.12);
-  const confidence = round3(clamp01(MAX_CONFIDENCE * Math.pow(margin, 0.6) * evidence));
+  const confidence = round3(clamp01(MAX_CONFIDENCE * Math.pow(margin, 0.8) * evidence));
   return { category: best.name, tags, confidence };
 }

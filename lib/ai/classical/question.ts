@@ -14,7 +14,7 @@ const CUES: Record<Cue, RegExp> = {
   ),
   amount: /[€$£¥]|\b(?:eur|usd|gbp|sek|nok|dkk|chf|euros?|dollars?|pounds?|kronor)\b|\b\d[\d,.]*\s*(?:million|thousand|k|%)|\d%/i,
   number: /\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b/i,
-  duration: new RegExp(String.raw`\b${NUMBER_WORD}(?:\s*\(\d+\))?\s+(?:minutes?|hours?|days?|weeks?|months?|years?|characters?)\b`, 'i'),
+  duration: new RegExp(String.raw`\b${NUMBER_WORD}(?:\s*\(\d+\))?\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|characters?)\b`, 'i'),
   // A capitalised word that does not open the sentence, or a role.
   person: /(?<=\S\s+)(?!(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\b)\p{Lu}\p{Ll}[\p{L}'’-]*|^\p{Lu}\p{Ll}+\s+\p{Lu}\p{Ll}+|\b(?:owner|responsible|manager|director|inspector|chair)\b/u,
   commitment: /\b(?:I'll|I’ll|I will|will|to)\s+\p{Ll}+/u,

@@ -58,7 +58,8 @@ function looksLikeHeading(line: string, nextBlank: boolean, prevBlank: boolean, 
   if (n > 10) return false;
   if (isAllCaps(t)) return true;
   if (!/^[\p{Lu}\p{N}]/u.test(t)) return false;
-  return ((nextBlank || prevBlank) && n <= 8) || (prevClosed && n <= 5);
+  // After a closed line, only a plain label reads as a heading ("Findings", "Corrective actions", "4. Actions").
+  return ((nextBlank || prevBlank) && n <= 8) || (prevClosed && n <= 4 && /^[\p{L}\d. &-]+$/u.test(t));
 }
 
 interface Line {
@@ -249,6 +250,7 @@ function markTurns(blocks: Block[]): Block[] {
   const nameLike = (label: string) =>
     words(label) <= 3 && !/\d/.test(label) && label.split(/\s+/).every((w) => /^\p{Lu}/u.test(w) && !FIELD_WORDS.test(w));
   const speakers = new Set([...counts.entries()].filter(([label, n]) => n >= 2 && nameLike(label)).map(([label]) => label));
-  if (speakers.size < 2) return blocks;
+  const nameLines = blocks.filter((b) => b.kind === 'field' && b.label && nameLike(b.label)).length;
+  if (speakers.size < 2 && !(speakers.size === 1 && nameLines >= 3)) return blocks;
   return blocks.map((b) => (b.kind === 'field' && b.label && (speakers.has(b.label) || nameLike(b.label)) ? { ...b, kind: 'turn' } : b));
 }

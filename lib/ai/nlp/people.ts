@@ -11,7 +11,7 @@ export const NAME_PARTICLES = new Set(['de', 'la', 'del', 'della', 'van', 'von',
 // Capitalised words that open sentences but are never people.
 const NOT_NAMES = new Set(
   (
-    'a an the this that these those it its we they there he she you i our your their which who what when where why how ' +
+    'the this that these those it its we they there he she you i our your their which who what when where why how ' +
     'everyone someone somebody nobody anyone each all both next then also here today tomorrow team management ' +
     'payment meeting contract agreement company client customer customers party parties supplier vendor buyer seller ' +
     'document report policy project invoice employee employees employer staff user users system service one board ' +
@@ -105,9 +105,13 @@ export function findPeople(blocks: readonly Block[], text: string): People {
   return { names: [...names], words, speakers, ...(author ? { author } : {}), ...(addressee ? { addressee } : {}) };
 }
 
-// "Maria" → "Maria Lopez" when the document names exactly one Maria; owners read better in full.
+// "Maria" → "Maria Lopez" (and "Fatima Zahra" → "Fatima Zahra Benali") when the document names exactly one such
+// person; owners read better in full.
 export function fullName(hint: string, people: People): string {
-  const h = fold(hint);
-  const hits = people.names.filter((n) => fold(n).split(' ')[0] === h);
+  const h = fold(hint).split(/\s+/);
+  const hits = people.names.filter((n) => {
+    const words = fold(n).split(' ');
+    return h.length < words.length && h.every((w, i) => words[i] === w);
+  });
   return hits.length === 1 && hits[0] ? hits[0] : hint;
 }

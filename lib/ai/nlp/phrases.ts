@@ -65,7 +65,8 @@ export function pickTags(blocks: readonly Block[], people: People, max = MAX_TAG
   for (const block of blocks) {
     if (budget <= 0) break;
     if (block.kind === 'row' || (block.kind === 'field' && !block.value)) continue;
-    const text = block.kind === 'field' || block.kind === 'turn' ? (block.value ?? '') : block.text;
+    // A speaker's name is not a topic; a field's label can be ("Kubernetes cluster upgrade: …").
+    const text = block.kind === 'turn' ? (block.value ?? '') : block.text;
     budget -= text.length;
     const boost = block.kind === 'heading' ? 2 : 1;
     for (const sentence of tagSentences(text)) {
@@ -93,7 +94,20 @@ export function pickTags(blocks: readonly Block[], people: People, max = MAX_TAG
       flush();
     }
   }
-  // A word that only ever appears inside a chosen longer phrase adds nothing on its own.
+  // A noun that recurs across different phrases ("cluster upgrade", "cluster nodes", "cluster") is a topic itself.
+  const nouns = new Map<string, Phrase>();
+  for (const p of phrases.values()) {
+    for (const word of p.key.split(' ')) {
+      const n = nouns.get(word) ?? { key: word, surface: word, count: 0, weight: 0, first: p.first };
+      n.count += p.count;
+      n.weight += p.count;
+      nouns.set(word, n);
+    }
+  }
+  for (const n of nouns.values()) {
+    const own = phrases.get(n.key);
+    if (n.count >= 3 && (!own || own.weight < n.weight)) phrases.set(n.key, { ...n, surface: own?.surface ?? n.surface });
+  }
   const ranked = [...phrases.values()]
     .filter((p) => p.count >= 2 || p.key.includes(' '))
     .sort((a, b) => b.weight - a.weight || a.first - b.first);

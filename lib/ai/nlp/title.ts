@@ -40,7 +40,13 @@ export function titleFromText(text: string): string | undefined {
   // A letterhead sits above the real title; an all-caps line below it is the title ("SUPPLY AGREEMENT").
   const caps = candidates.find((b) => b.text === b.text.toUpperCase() && /\p{L}{3}/u.test(b.text));
   const first = candidates[0];
-  const chosen = first && LETTERHEAD.test(first.text) ? (caps ?? candidates.find((b) => !LETTERHEAD.test(b.text)) ?? first) : (first ?? caps);
+  const afterLetterhead = () => {
+    const at = first ? head.indexOf(first) : -1;
+    const next = head[at + 1];
+    // The line under a letterhead, if it reads as a title rather than a sentence or a field.
+    return next && (next.kind === 'heading' || next.kind === 'paragraph') && next.text.split(/\s+/).length <= 12 && !/[.!?]$/.test(next.text) ? next : undefined;
+  };
+  const chosen = first && LETTERHEAD.test(first.text) ? (caps ?? afterLetterhead() ?? candidates.find((b) => !LETTERHEAD.test(b.text)) ?? first) : (first ?? caps);
   if (chosen) return clip(withNumber(sentenceCase(chosen.text), blocks));
   const opening = blocks[0];
   if (opening && (opening.kind === 'paragraph' || opening.kind === 'item') && opening.text.length <= 90 && !/[.!?]$/.test(opening.text)) {
