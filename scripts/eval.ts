@@ -7,7 +7,8 @@
 // Each provider gets a throwaway tenant in an in-memory database; the corpus goes through the real upload domain
 // function, the real pipeline (local runner) and the real assistant. Options: --verbose lists the dev split's misses
 // (--show-heldout adds the held-out ones: read them only to check the labels, never to tune); --provider <name>
-// evaluates one provider; --steps drives the pipeline steps directly instead of through the runner (faster).
+// evaluates one provider; --steps drives the pipeline steps directly instead of through the runner (faster); --seed
+// writes the provider's outputs straight into the database (fastest; what the CI quality gate does).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -99,6 +100,7 @@ async function main(): Promise<void> {
       verbose: { type: 'boolean', default: false },
       'show-heldout': { type: 'boolean', default: false },
       steps: { type: 'boolean', default: false },
+      seed: { type: 'boolean', default: false },
       provider: { type: 'string' },
     },
   });
@@ -106,8 +108,9 @@ async function main(): Promise<void> {
   const available = EVALUATED.filter((name) => getDocumentAi().providers[name] !== undefined && (!values.provider || values.provider === name));
   if (available.length === 0) throw new Error(`provider ${values.provider ?? ''} is not configured here`);
   const skipped = EVALUATED.filter((name) => !available.includes(name));
-  if (!values.steps) await startLocalRunner({ backoffBaseMs: 200, backoffMaxMs: 2_000 });
-  const ingest = values.steps ? (jobs: PipelineJob[]) => runStepsDirectly(jobs) : throughRunner;
+  const byRunner = !values.steps && !values.seed;
+  if (byRunner) await startLocalRunner({ backoffBaseMs: 200, backoffMaxMs: 2_000 });
+  const ingest = values.seed ? 'seed' : values.steps ? (jobs: PipelineJob[]) => runStepsDirectly(jobs) : throughRunner;
   const results: EvalResult[] = [];
   for (const provider of available) {
     process.stderr.write(`evaluating ${provider}…\n`);

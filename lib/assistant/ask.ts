@@ -5,14 +5,14 @@ import type { Tx } from '@/lib/db/types';
 import { getAiSettings, type AiSettings } from '@/lib/documents/ai-settings';
 import { notFound } from '@/lib/http/errors';
 import { assertAiBudgetLeft } from '@/lib/quotas';
-import { retrieveChunks, type RetrievedChunk } from '@/lib/search/search';
+import { retrieveChunks, type Retrieval, type RetrievedChunk } from '@/lib/search/search';
 
 export const MAX_QUESTION_LENGTH = 2000;
 export const DEFAULT_CONTEXT_CHUNKS = 6;
 // Passages from one document a question may fill: a long export whose every row shares a word with the question
 // must not crowd the document that answers it out of the context.
 const MAX_CHUNKS_PER_DOCUMENT = 3;
-const CANDIDATE_FACTOR = 5;
+export const CANDIDATE_FACTOR = 5;
 
 export const askBodySchema = z
   .strictObject({
@@ -113,8 +113,13 @@ export async function prepareAsk(
     ...(body.documentIds ? { documentIds: body.documentIds } : {}),
     ...(request.signal ? { signal: request.signal } : {}),
   });
-  const chunks = diversify(retrieval.chunks, body.maxSources);
-  return { tenantId, question: body.question, settings, sources: chunks.map(toSource), mode: retrieval.mode };
+  return preparedFrom({ tenantId, question: body.question, settings, retrieval, maxSources: body.maxSources });
+}
+
+// The context of an answer, from a retrieval of maxSources × CANDIDATE_FACTOR chunks.
+export function preparedFrom(input: { tenantId: string; question: string; settings: AiSettings; retrieval: Retrieval; maxSources: number }): PreparedAsk {
+  const chunks = diversify(input.retrieval.chunks, input.maxSources);
+  return { tenantId: input.tenantId, question: input.question, settings: input.settings, sources: chunks.map(toSource), mode: input.retrieval.mode };
 }
 
 // The best `limit` chunks with at most MAX_CHUNKS_PER_DOCUMENT from any one document, in retrieval order.

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { AI_OPERATIONS, type AiProvider } from '@/lib/ai/types';
 import { answerStream } from '@/lib/assistant/stream';
-import { askEventSchema, DEFAULT_CONTEXT_CHUNKS, prepareAsk } from '@/lib/assistant/ask';
+import { askEventSchema, CANDIDATE_FACTOR, DEFAULT_CONTEXT_CHUNKS, preparedFrom } from '@/lib/assistant/ask';
 import { PERMISSIONS } from '@/lib/auth/permissions';
 import { documentChunks, documents as documentsTable } from '@/lib/db/schema';
 import { withTenant } from '@/lib/db/tenant';
@@ -17,6 +17,7 @@ import type { Access } from '@/lib/tenancy/access';
 import { provisionTenant } from '@/lib/tenancy/provision';
 import type { CorpusDocument, CorpusQuestion, LoadedCorpus, Split } from './corpus';
 import { factsFound, scoreActions, titleMatches } from './score';
+import { seedCorpus } from './seed';
 
 // One provider's run over the corpus, through the application's own code: upload (createDocument), the pipeline's
 // steps, retrieval (retrieveChunks) and the assistant (prepareAsk + answerStream, reading its NDJSON). `ingest`
@@ -24,10 +25,13 @@ import { factsFound, scoreActions, titleMatches } from './score';
 // this function calling the same step functions in order (seconds instead of a minute, for the CI quality gate).
 
 export const RECALL_AT = 5;
-// Chunks retrieved per question before they are reduced to a document ranking.
-const RETRIEVED_CHUNKS = 30;
+// Chunks retrieved per question: reduced to a document ranking for recall@5, and to the assistant's context exactly
+// as POST /assistant/ask does (prepareAsk retrieves maxSources × CANDIDATE_FACTOR).
+const RETRIEVED_CHUNKS = DEFAULT_CONTEXT_CHUNKS * CANDIDATE_FACTOR;
 
-export type Ingest = (jobs: PipelineJob[], tenantId: string) => Promise<void>;
+// 'seed' writes the provider's outputs straight into the tenant (lib/eval/seed.ts); a function receives the queued
+// pipeline jobs of the uploaded corpus and must run them to the end.
+export type Ingest = 'seed' | ((jobs: PipelineJob[], tenantId: string) => Promise<void>);
 
 export interface SplitMetrics {
   documents: number;
@@ -98,9 +102,36 @@ async function readAnswer(stream: ReadableStream<Uint8Array>) {
   return { done: done?.type === 'done' ? done : undefined, error: error?.type === 'error' ? error.error.message : undefined };
 }
 
+function providerNamed(name: string): AiProvider {
+  const providers: Readonly<Record<string, AiProvider | undefined>> = getDocumentAi().providers;
+  const p = providers[name];
+  if (!p) throw new Error(`provider ${name} is not configured`);
+  return p;
+}
+
+// Uploads every corpus file as people do (as a file, without a title: the title is the pipeline's to find), then
+// lets `run` take the queued pipeline jobs to the end.
+async function upload(loaded: LoadedCorpus, access: Access, run: (jobs: PipelineJob[], tenantId: string) => Promise<void>): Promise<Map<string, string>> {
+  const jobs: PipelineJob[] = [];
+  const fileOf = new Map<string, string>();
+  const scope = access.actor.type === 'user' ? { userId: access.actor.userId } : {};
+  for (const doc of loaded.corpus.documents) {
+    const f = loaded.files.get(doc.file);
+    if (!f) continue;
+    const created = await withTenant(
+      access.tenantId,
+      (tx) => createDocument(tx, access, { source: 'file', file: { bytes: f.bytes, filename: f.filename, type: f.mime, title: undefined } }, (job) => jobs.push(job)),
+      scope,
+    );
+    fileOf.set(created.id, doc.file);
+  }
+  await run(jobs, access.tenantId);
+  return fileOf;
+}
+
 export async function evaluateProvider(provider: string, loaded: LoadedCorpus, ingest: Ingest): Promise<EvalResult> {
   const started = Date.now();
-  const { corpus, files } = loaded;
+  const { corpus } = loaded;
   const suffix = randomBytes(3).toString('hex');
   const { tenant, owner } = await provisionTenant({ name: `Eval ${provider}`, ownerEmail: `eval-${provider}-${suffix}@example.test`, plan: 'enterprise' });
   const tenantId = tenant.id;
@@ -112,21 +143,7 @@ export async function evaluateProvider(provider: string, loaded: LoadedCorpus, i
   );
   const access: Access = { tenantId, plan: tenant.plan, actor: { type: 'user', userId: owner.userId }, permissions: new Set(PERMISSIONS), roleKey: 'owner' };
 
-  const jobs: PipelineJob[] = [];
-  const fileOf = new Map<string, string>();
-  for (const doc of corpus.documents) {
-    const f = files.get(doc.file);
-    if (!f) continue;
-    // Uploaded as files without a title, as people do: the title is the pipeline's to find.
-    const created = await withTenant(
-      tenantId,
-      (tx) => createDocument(tx, access, { source: 'file', file: { bytes: f.bytes, filename: f.filename, type: f.mime, title: undefined } }, (job) => jobs.push(job)),
-      scope,
-    );
-    fileOf.set(created.id, doc.file);
-  }
-  await ingest(jobs, tenantId);
-
+  const fileOf = ingest === 'seed' ? await seedCorpus(tenantId, providerNamed(provider), loaded) : await upload(loaded, access, ingest);
   const splits: Record<Split, SplitMetrics> = { dev: emptyMetrics(), heldout: emptyMetrics() };
   const misses: EvalResult['misses'] = [];
   const rows = await withTenant(tenantId, (tx) => tx.select().from(documentsTable));
@@ -191,7 +208,7 @@ async function scoreQuestion(run: QuestionRun): Promise<void> {
   if (found < q.relevant.length) miss(`top ${RECALL_AT} = ${top.join(', ')}`);
 
   const requestId = `eval-${run.provider}-${run.i}`;
-  const prepared = await withTenant(tenantId, (tx) => prepareAsk(tx, tenantId, { question: q.question, maxSources: DEFAULT_CONTEXT_CHUNKS }, { requestId }));
+  const prepared = preparedFrom({ tenantId, question: q.question, settings: run.settings, retrieval, maxSources: DEFAULT_CONTEXT_CHUNKS });
   const { done, error } = await readAnswer(answerStream(prepared, { requestId }));
   if (!done) {
     miss(`no answer (${error ?? 'stream ended early'})`);

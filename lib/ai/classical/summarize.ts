@@ -8,7 +8,7 @@ const DEFAULT_SENTENCES = 3;
 const EXTRACTIVE_CONFIDENCE = 0.5;
 // Sentences sharing this much of their wording say the same thing once.
 const DUPLICATE_OVERLAP = 0.6;
-const MAX_TEXT = 60_000;
+const MAX_TEXT = 30_000;
 
 interface Candidate {
   text: string;

@@ -28,6 +28,8 @@ const TABLE = /^\s*\|(.+)\|\s*$/;
 const TABLE_RULE = /^\s*\|?\s*:?-{3,}/;
 const FIELD = /^\s*(?:\*\*)?([\p{L}][\p{L}\p{N} .'’&/()-]{0,40}?)(?:\*\*)?\s*:(?:\*\*)?\s+(\S.*)$/u;
 const LABEL_ONLY = /^\s*(?:\*\*)?([\p{L}][\p{L}\p{N} .'’&/()-]{0,60}?)(?:\*\*)?\s*:\s*(?:\*\*)?\s*$/u;
+// A line of comma-separated values (an export, a log): data, not prose.
+const CSV_ROW = /^[^,\s][^,]*(?:,[^,]*){4,}$/;
 const SENTENCE_END = /[.!?…]["')\]]?$/;
 // A line that ends on one of these words cannot be the end of a thought: the next line continues it.
 const DANGLING = /(?:^|\s)(?:the|a|an|to|of|and|or|but|for|with|in|on|at|by|from|into|that|which|who|is|are|was|were|be|will|shall|must|our|their|its|his|her|this|these|as|than|per)$/i;
@@ -162,6 +164,11 @@ export function parseBlocks(text: string): ParsedDocument {
       continue;
     }
     header = undefined;
+    if (CSV_ROW.test(raw.trim()) && !/,\s/.test(raw)) {
+      push({ kind: 'row', text: raw.trim(), line: line.index });
+      i++;
+      continue;
+    }
     const bullet = BULLET.exec(raw);
     if (bullet) {
       const indent = bullet[1]?.length ?? 0;

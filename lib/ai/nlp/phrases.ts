@@ -18,7 +18,7 @@ const GENERIC = new Set(
   ).split(' '),
 );
 const CALENDAR = /^(?:yesterday|today|tomorrow|tonight)$|^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*$|^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*day$/;
-const MAX_PROSE = 60_000;
+const MAX_PROSE = 20_000;
 
 interface Phrase {
   key: string;
