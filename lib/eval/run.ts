@@ -222,14 +222,6 @@ async function scoreQuestion(run: QuestionRun): Promise<void> {
   else miss(`citations point at ${citedFiles.length === 0 ? 'nothing' : citedFiles.join(', ')}`);
 }
 
-export function sumSplits(result: EvalResult): SplitMetrics {
-  const total = emptyMetrics();
-  for (const m of Object.values(result.splits)) {
-    for (const key of Object.keys(total) as (keyof SplitMetrics)[]) total[key] += m[key];
-  }
-  return total;
-}
-
 export interface Rates {
   actionRecall: number;
   actionPrecision: number;

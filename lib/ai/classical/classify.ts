@@ -63,9 +63,11 @@ function structuralCues(blocks: readonly Block[], text: string): string[] {
   const labels = new Set(blocks.filter((b) => b.kind === 'field').map((b) => (b.label ?? '').toLowerCase()));
   if (['from', 'to', 'subject'].filter((l) => labels.has(l)).length >= 2) cues.push('email');
   if ([...labels].some((l) => /^(?:attendees|present|participants|members)$/.test(l))) cues.push('attendees');
-  const lines = text.split('\n');
-  const csv = lines.filter((l) => (l.match(/,/g)?.length ?? 0) >= 4 && !/\s{2}|[.!?]\s/.test(l)).length;
-  if (csv >= 10 && csv >= lines.length * 0.5) cues.push('data export archive');
+  // Length with little prose: an export, a log, an archive (rows of data, not sentences).
+  const rows = blocks.filter((b) => b.kind === 'row' && b.cells === undefined).length;
+  const prose = blocks.filter((b) => b.kind === 'paragraph' || b.kind === 'item').length;
+  if (rows >= 10 && rows >= prose * 2) cues.push('data export archive');
+  else if (text.length >= 30_000 && prose < blocks.length * 0.2) cues.push('data export archive');
   return cues;
 }
 

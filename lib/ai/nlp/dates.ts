@@ -57,7 +57,7 @@ function upcoming(reference: string, month: number, day: number): string {
 
 interface Special {
   pattern: RegExp;
-  resolve: (m: RegExpExecArray, reference: string) => string;
+  resolve: (m: RegExpMatchArray, reference: string) => string;
 }
 
 const SPECIALS: Special[] = [
@@ -92,7 +92,7 @@ export function findDates(text: string, reference: string, monthFirst = false): 
       const start = m.index ?? 0;
       const end = start + m[0].length;
       if (overlaps(start, end)) continue;
-      found.push({ date: special.resolve(m as RegExpExecArray, reference), start, end, text: m[0] });
+      found.push({ date: special.resolve(m, reference), start, end, text: m[0] });
       taken.push([start, end]);
     }
   }
