@@ -13,6 +13,9 @@ const nextConfig: NextConfig = {
     '@neondatabase/serverless',
     'unpdf',
     'prom-client',
+    // The offline provider's NLP model is a 4 MB module: loaded from node_modules, not copied into every bundle.
+    'wink-nlp',
+    'wink-eng-lite-web-model',
   ],
   async headers() {
     return [{ source: '/:path*', headers: securityHeaders() }];

@@ -5,10 +5,14 @@ import type { Tx } from '@/lib/db/types';
 import { getAiSettings, type AiSettings } from '@/lib/documents/ai-settings';
 import { notFound } from '@/lib/http/errors';
 import { assertAiBudgetLeft } from '@/lib/quotas';
-import { embedOutsideTransaction, retrieveChunks, type PreparedQuery, type RetrievedChunk } from '@/lib/search/search';
+import { embedOutsideTransaction, retrieveChunks, type PreparedQuery, type Retrieval, type RetrievedChunk } from '@/lib/search/search';
 
 export const MAX_QUESTION_LENGTH = 2000;
 export const DEFAULT_CONTEXT_CHUNKS = 6;
+// Passages from one document a question may fill: a long export whose every row shares a word with the question
+// must not crowd the document that answers it out of the context.
+const MAX_CHUNKS_PER_DOCUMENT = 3;
+export const CANDIDATE_FACTOR = 5;
 
 export const askBodySchema = z
   .strictObject({
@@ -117,9 +121,29 @@ export async function prepareAsk(tx: Tx, tenantId: string, body: AskBody, query:
   const retrieval = await retrieveChunks(tx, query.settings, {
     tenantId,
     query: body.question,
-    limit: body.maxSources,
+    limit: body.maxSources * CANDIDATE_FACTOR,
     embedded: query.embedded,
     ...(body.documentIds ? { documentIds: body.documentIds } : {}),
   });
-  return { tenantId, question: body.question, settings: query.settings, sources: retrieval.chunks.map(toSource), mode: retrieval.mode };
+  return preparedFrom({ tenantId, question: body.question, settings: query.settings, retrieval, maxSources: body.maxSources });
+}
+
+// The context of an answer, from a retrieval of maxSources × CANDIDATE_FACTOR chunks.
+export function preparedFrom(input: { tenantId: string; question: string; settings: AiSettings; retrieval: Retrieval; maxSources: number }): PreparedAsk {
+  const chunks = diversify(input.retrieval.chunks, input.maxSources);
+  return { tenantId: input.tenantId, question: input.question, settings: input.settings, sources: chunks.map(toSource), mode: input.retrieval.mode };
+}
+
+// The best `limit` chunks with at most MAX_CHUNKS_PER_DOCUMENT from any one document, in retrieval order.
+export function diversify(chunks: readonly RetrievedChunk[], limit: number): RetrievedChunk[] {
+  const perDocument = new Map<string, number>();
+  const picked: RetrievedChunk[] = [];
+  for (const chunk of chunks) {
+    if (picked.length >= limit) break;
+    const n = perDocument.get(chunk.documentId) ?? 0;
+    if (n >= MAX_CHUNKS_PER_DOCUMENT) continue;
+    picked.push(chunk);
+    perDocument.set(chunk.documentId, n + 1);
+  }
+  return picked;
 }

@@ -1,3 +1,5 @@
+import { softWrapOffsets } from '@/lib/ai/nlp/blocks';
+
 export interface TextChunk {
   ord: number;
   text: string;
@@ -49,8 +51,11 @@ function splitLong(text: string, span: Span, target: number): Span[] {
 
 export function splitSentenceSpans(text: string, target = CHUNK_TARGET): Span[] {
   const spans: Span[] = [];
+  const soft = softWrapOffsets(text);
   let start = 0;
   for (const m of text.matchAll(BOUNDARY)) {
+    // A line break inside a wrapped sentence is not a boundary: a chunk never ends half-way through a sentence.
+    if (m[0] === '\n' && soft.has(m.index ?? -1)) continue;
     const end = (m.index ?? 0) + m[0].length;
     const span = trimmed(text, start, end);
     if (span) spans.push(...splitLong(text, span, target));

@@ -3,12 +3,14 @@ import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { documents, type DocumentKind } from '@/lib/db/schema';
 import type { Tx } from '@/lib/db/types';
+import { titleFromText } from '@/lib/ai/nlp/title';
 import { AppError } from '@/lib/http/errors';
 import { assertDocumentUploadAllowed } from '@/lib/quotas/enforce';
 import type { Access } from '@/lib/tenancy/access';
 import type { Enqueue } from './jobs';
 import { MAX_TITLE_LENGTH } from './limits';
 import type { StagedFile } from './multipart';
+import { filenameTitle } from './title';
 import { summaryColumns, toSummary, type DocumentSummary } from './views';
 
 export const textDocumentSchema = z
@@ -38,12 +40,10 @@ function sha256(bytes: Uint8Array): string {
 }
 
 function defaultTitle(filename: string | undefined, text: string | undefined): string {
-  if (filename) {
-    const base = filename.replace(/\.[^.]+$/, '').trim();
-    if (base) return base.slice(0, MAX_TITLE_LENGTH);
-  }
-  const firstLine = text?.split('\n').find((l) => l.trim() !== '')?.replace(/^#+\s*/, '').trim();
-  return firstLine ? firstLine.slice(0, 120) : 'Untitled document';
+  if (filename) return filenameTitle(filename);
+  if (!text) return 'Untitled document';
+  const firstLine = text.split('\n').find((l) => l.trim() !== '')?.replace(/^#+\s*/, '').trim();
+  return (titleFromText(text) ?? firstLine)?.slice(0, 120) || 'Untitled document';
 }
 
 function checkTitle(title: string | undefined): string | undefined {

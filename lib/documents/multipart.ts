@@ -4,8 +4,8 @@ import busboy from 'busboy';
 import { assertStorable, formatBytes } from '@/lib/http/body';
 import { iterateBody } from '@/lib/http/body-stream';
 import { AppError } from '@/lib/http/errors';
-import { deleteTenantBlob, putTenantBlobStream, tenantBlobKey } from '@/lib/storage';
-import { ByteProfiler, detectProfiledType, type DetectedType } from './sniff';
+import { deleteTenantBlob, putTenantBlob, putTenantBlobStream, tenantBlobKey } from '@/lib/storage';
+import { ByteProfiler, detectProfiledType, profileBytes, type DetectedType } from './sniff';
 
 // An uploaded file already in the blob store, with what the transaction needs to record it.
 export interface StagedFile {
@@ -150,6 +150,26 @@ export async function stageMultipartUpload(req: Request, tenantId: string, fileL
     await deleteTenantBlob(tenantId, blobKey).catch(() => undefined);
     throw err;
   }
+}
+
+// The same staging for a file already in memory (the eval, connectors that fetch a file): stored first, recorded after.
+export async function stageFileBytes(
+  tenantId: string,
+  file: { bytes: Uint8Array; filename: string | undefined; type: string | undefined; title: string | undefined },
+): Promise<StagedFile> {
+  const detected = detectProfiledType(profileBytes(file.bytes), file.type, file.filename);
+  const documentId = randomUUID();
+  const blobKey = tenantBlobKey(tenantId, `documents/${documentId}/original`);
+  await putTenantBlob(tenantId, blobKey, file.bytes, detected.mime);
+  return {
+    documentId,
+    blobKey,
+    sizeBytes: file.bytes.byteLength,
+    checksum: createHash('sha256').update(file.bytes).digest('hex'),
+    detected,
+    filename: file.filename,
+    title: file.title,
+  };
 }
 
 export async function discardStagedFile(tenantId: string, file: StagedFile): Promise<void> {

@@ -65,6 +65,7 @@ function describe(item: ActionItemInput, index: number, ownerMatched: boolean, d
   const lines = [`Action item ${index + 1} of a processed document.`];
   if (item.ownerHint && !ownerMatched) lines.push(`Owner mentioned: ${item.ownerHint}`);
   if (item.dueHint && !dueDate) lines.push(`Due mentioned: ${item.dueHint}`);
+  if (item.quote) lines.push(`From the document: "${item.quote}"`);
   return lines.join('\n');
 }
 
@@ -93,7 +94,9 @@ export async function createTasksFromActions(
       continue;
     }
     const owner = matchOwner(item.ownerHint, members);
-    const dueDate = item.dueHint ? parseDueHint(item.dueHint, input.now) : null;
+    // The extractor resolved the date against the document's own date; re-parsing the hint would count "Friday"
+    // from today instead. Hints without a resolved date (older items, other providers) still get parsed.
+    const dueDate = item.dueDate ?? (item.dueHint ? parseDueHint(item.dueHint, input.now) : null);
     const task = await insertTask(
       tx,
       { tenantId: input.tenantId, userId: null },

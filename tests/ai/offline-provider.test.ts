@@ -103,16 +103,18 @@ describe('offline action items', () => {
     'Welcome to the new quarter.',
   ].join('\n');
 
-  it('finds explicit markers, checkboxes and "<Name> will/to … by <date>" with owners and due hints', async () => {
-    const { output } = await offline['extract-actions']({ text: notes });
+  it('finds explicit markers, checkboxes and "<Name> will/to … by <date>" with owners, resolved due dates and quotes', async () => {
+    // Sunday 1 June 2025: "Friday" is the 6th, "next Monday" the 2nd.
+    const { output } = await offline['extract-actions']({ text: notes, referenceDate: '2025-06-01' });
     expect(output.items).toEqual([
-      { title: 'Send the signed contract to legal', dueHint: 'Friday' },
-      { title: 'Fix the login bug', ownerHint: 'dave' },
-      { title: 'Update the onboarding wiki', ownerHint: 'Carol' },
-      { title: 'Prepare the Q3 budget', ownerHint: 'Alice', dueHint: 'next Monday' },
-      { title: 'Book the venue', ownerHint: 'Bob', dueHint: '2025-07-01' },
+      { title: 'Send the signed contract to legal', dueHint: 'Friday', dueDate: '2025-06-06', quote: 'Action: Send the signed contract to legal by Friday' },
+      { title: 'Fix the login bug', ownerHint: 'dave', quote: 'TODO(@dave): fix the login bug' },
+      { title: 'Update the onboarding wiki', ownerHint: 'Carol', quote: 'Carol to update the onboarding wiki' },
+      { title: 'Prepare the Q3 budget', ownerHint: 'Alice', dueHint: 'next Monday', dueDate: '2025-06-02', quote: 'Alice will prepare the Q3 budget by next Monday.' },
+      { title: 'Book the venue', ownerHint: 'Bob', dueHint: '2025-07-01', dueDate: '2025-07-01', quote: 'Bob to book the venue by 2025-07-01.' },
     ]);
-    expect(output.confidence).toBeLessThan(0.6);
+    // Commitments read from prose ("Alice will …") are less certain than marked items.
+    expect(output.confidence).toBeLessThan(0.75);
   });
 
   it('returns no items (and says it is unsure) for prose without commitments', async () => {

@@ -133,6 +133,29 @@ describe('OpenAI provider: chat operations', () => {
     expect(output.items).toEqual([{ title: 'Send deck', ownerHint: 'Alice' }, { title: 'Book room' }]);
   });
 
+  it('asks for due dates resolved from the document date, and keeps only real dates and the quoted sentence', async () => {
+    fake.enqueue('chat', {
+      kind: 'ok',
+      content: {
+        items: [
+          { title: 'Send deck', ownerHint: 'Alice', dueHint: 'Friday', dueDate: '2026-06-05', quote: 'Alice will send the deck by Friday.' },
+          { title: 'Book room', ownerHint: null, dueHint: 'the 31st', dueDate: '2026-06-31', quote: null },
+          { title: 'Call Bob', dueDate: 'next week' },
+        ],
+        confidence: 0.8,
+      },
+    });
+    const before = fake.requestsTo('chat').length;
+    const { output } = await hosted()['extract-actions']({ text: 'Alice will send the deck by Friday.', referenceDate: '2026-06-03' }, ctx());
+    expect(output.items).toEqual([
+      { title: 'Send deck', ownerHint: 'Alice', dueHint: 'Friday', dueDate: '2026-06-05', quote: 'Alice will send the deck by Friday.' },
+      { title: 'Book room', dueHint: 'the 31st' },
+      { title: 'Call Bob' },
+    ]);
+    const [request] = fake.requestsTo('chat').slice(before);
+    expect(JSON.stringify(request?.json)).toContain('The document is dated 2026-06-03');
+  });
+
   it('verifies pattern rules locally and asks the model only about pattern-less sections', async () => {
     const provider = hosted();
     const text = 'Date: 2025-01-10\nInvoice number: INV-7\nPayment is due in 30 days.';

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
 import * as documentsRoute from '@/app/api/v1/documents/route';
@@ -32,6 +32,13 @@ export async function uploadFile(as: Identity, file: FilePart | null, fields: Re
     headers: { 'content-type': contentType },
     as,
   });
+}
+
+// Document ids whose original file is in the local blob store (a refused upload may leave an empty folder, never a file).
+export function storedOriginals(tenantId: string): string[] {
+  const root = path.join(BLOB_DIR, 'tenants', tenantId, 'documents');
+  if (!existsSync(root)) return [];
+  return readdirSync(root).filter((id) => existsSync(path.join(root, id, 'original')));
 }
 
 export function uploadText(as: Identity, text: string, title?: string) {

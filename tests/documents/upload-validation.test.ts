@@ -1,6 +1,4 @@
 import './blob-dir';
-import { existsSync, readdirSync } from 'node:fs';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,8 +10,7 @@ import { provisionTenant } from '@/lib/tenancy/provision';
 import { closeOwnerDb, ownerRows } from '../helpers/db';
 import { call, provision, uniqueEmail } from '../helpers/http';
 import { makeDeeplyCorruptPdf, makeMp3, makePdf, makePng, makeWav } from '../fixtures/documents/files';
-import { BLOB_DIR } from './blob-dir';
-import { multipartBody, settle, uploadFile, uploadText } from './helpers';
+import { multipartBody, settle, storedOriginals, uploadFile, uploadText } from './helpers';
 
 let as: { apiKey: string };
 let tenantId: string;
@@ -32,12 +29,7 @@ afterAll(async () => {
 
 const countDocs = async () => (await ownerRows<{ n: number }>(sql`select count(*)::int as n from documents where tenant_id = ${tenantId}`))[0]?.n;
 
-// Stored originals (a refused upload may leave its empty folder behind, never a file).
-function blobFiles(): string[] {
-  const root = `${BLOB_DIR}/tenants/${tenantId}/documents`;
-  if (!existsSync(root)) return [];
-  return readdirSync(root).filter((dir) => readdirSync(path.join(root, dir)).length > 0);
-}
+const blobFiles = () => storedOriginals(tenantId);
 
 describe('bad uploads get a clear 4xx and store nothing', () => {
   it.each([

@@ -7,8 +7,7 @@ import * as tasksRoute from '@/app/api/v1/tasks/route';
 import { stopLocalRunner } from '@/inngest/local';
 import { countOpenTenantTransactions } from '@/lib/db/tenant';
 import { resetEnvForTests } from '@/lib/env';
-import { BLOB_DIR } from '../documents/blob-dir';
-import { multipartBody } from '../documents/helpers';
+import { multipartBody, storedOriginals } from '../documents/helpers';
 import { call, provision, signUp, type Identity } from '../helpers/http';
 
 // A client that sends its body slowly must never hold a database connection: on the embedded database there is
@@ -127,7 +126,7 @@ describe('request bodies are read before any tenant transaction opens', () => {
     expect(res.status).toBe(202);
     expect(seen.length).toBeGreaterThan(2);
     expect(seen.every((n) => n === 0)).toBe(true);
-    expect(readdirSync(`${BLOB_DIR}/tenants/${owner.tenantId}/documents`)).toContain(res.body.id);
+    expect(storedOriginals(owner.tenantId)).toContain(res.body.id);
   });
 });
 
@@ -135,6 +134,7 @@ describe('a stalled body', () => {
   it('gets a 408 after the idle timeout, stores nothing, and never blocks another tenant meanwhile', async () => {
     process.env.BODY_IDLE_TIMEOUT_MS = '500';
     resetEnvForTests();
+    const before = storedOriginals(owner.tenantId);
     try {
       const { bytes, contentType } = await multipartBody({ bytes: utf8('x'.repeat(2000)), name: 'slow.txt', type: 'text/plain' });
       let sent = false;
@@ -167,8 +167,7 @@ describe('a stalled body', () => {
       expect(res.status).toBe(408);
       expect(res.body.error.code).toBe('request_timeout');
       expect(res.body.error.message).toMatch(/stalled/);
-      const stored = readdirSync(`${BLOB_DIR}/tenants/${owner.tenantId}/documents`);
-      expect(stored.every((dir) => readdirSync(path.join(BLOB_DIR, 'tenants', owner.tenantId, 'documents', dir)).length > 0)).toBe(true);
+      expect(storedOriginals(owner.tenantId)).toEqual(before);
     } finally {
       delete process.env.BODY_IDLE_TIMEOUT_MS;
       resetEnvForTests();
@@ -257,7 +256,7 @@ describe('strings PostgreSQL cannot store', () => {
   });
 
   it('are refused in an upload title or file name, and the staged file is removed', async () => {
-    const before = readdirSync(`${BLOB_DIR}/tenants/${owner.tenantId}/documents`).length;
+    const before = storedOriginals(owner.tenantId);
     const { bytes, contentType } = await multipartBody({ bytes: utf8('nul title'), name: 'n.txt', type: 'text/plain' }, { title: 'bad\u0000title' });
     const res = await call(documentsRoute.POST, {
       method: 'POST',
@@ -267,6 +266,6 @@ describe('strings PostgreSQL cannot store', () => {
       as: { apiKey: owner.apiKey },
     });
     expect(res.status).toBe(422);
-    expect(readdirSync(`${BLOB_DIR}/tenants/${owner.tenantId}/documents`).length).toBe(before);
+    expect(storedOriginals(owner.tenantId)).toEqual(before);
   });
 });

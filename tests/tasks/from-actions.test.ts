@@ -117,6 +117,24 @@ describe('document/processed → tasks, through the real local runner', () => {
     expect((created[2] as any).description).toMatch(/Due mentioned: next quarter/);
   });
 
+  it('takes the due date the extractor resolved against the document, not a re-reading of the hint from today', async () => {
+    const documentId = crypto.randomUUID();
+    const actionItems = [
+      { title: 'Fix the toe boards', ownerHint: 'Bob', dueHint: 'Friday', dueDate: '2026-06-05', quote: 'Bob — fix the toe boards — by Friday' },
+      { title: 'Call the marshal', ownerHint: 'Nomvula Khumalo' },
+    ];
+    await sendEvent(documentProcessed, { tenantId, documentId, actionItems });
+    await drainLocalRunner(60_000);
+    const created = await tasksOfDocument(documentId);
+    expect(created.map((t: any) => [t.title, t.assigneeId, t.dueDate])).toEqual([
+      ['Fix the toe boards', bob.userId, '2026-06-05'],
+      // An owner who is not a member stays a hint in the description.
+      ['Call the marshal', null, null],
+    ]);
+    expect((created[0] as any).description).toContain('From the document: "Bob — fix the toe boards — by Friday"');
+    expect((created[1] as any).description).toContain('Owner mentioned: Nomvula Khumalo');
+  });
+
   it('a reprocessed document (the same event again, or a retry) never duplicates tasks', async () => {
     const documentId = crypto.randomUUID();
     const actionItems = [{ title: 'First thing', ownerHint: 'Bob' }, { title: 'Second thing' }];

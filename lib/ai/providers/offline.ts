@@ -31,11 +31,11 @@ export const OFFLINE_PROVIDER = 'offline';
 export const OFFLINE_MODELS: Record<AiOperation, string> = {
   transcribe: 'none',
   embed: 'hashed-ngrams-384-v1',
-  classify: 'keyword-profile-v1',
+  classify: 'category-prototypes-v2',
   verify: 'rules-v1',
-  summarize: 'extractive-tf-v1',
-  'extract-actions': 'action-patterns-v1',
-  answer: 'extractive-overlap-v1',
+  summarize: 'extractive-tf-v2',
+  'extract-actions': 'action-items-nlp-v2',
+  answer: 'extractive-shaped-v2',
 };
 
 // Lexical vectors find shared wording only; the router compares this with a tenant's threshold.

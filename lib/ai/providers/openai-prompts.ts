@@ -60,25 +60,46 @@ export function summarizePrompt(input: SummarizeInput, maxChars: number) {
   } satisfies ChatPrompt<z.infer<typeof schema>>;
 }
 
+// A date the model resolved: kept only if it is a real calendar date, otherwise the item keeps its hint alone.
+const resolvedDate = z
+  .string()
+  .nullish()
+  .transform((v) => {
+    const d = v?.trim() ?? '';
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) return undefined;
+    return new Date(`${d}T00:00:00Z`).toISOString().startsWith(d) ? d : undefined;
+  });
+
 export function extractActionsPrompt(input: ExtractActionsInput, maxChars: number) {
   const schema = z.object({
     items: z
-      .array(z.object({ title: z.string().min(1).max(500), ownerHint: optionalText, dueHint: optionalText }))
+      .array(
+        z.object({ title: z.string().min(1).max(500), ownerHint: optionalText, dueHint: optionalText, dueDate: resolvedDate, quote: optionalText }),
+      )
       .max(200)
       .transform((items) =>
         items.map((i) => ({
           title: i.title,
           ...(i.ownerHint ? { ownerHint: i.ownerHint.slice(0, 200) } : {}),
           ...(i.dueHint ? { dueHint: i.dueHint.slice(0, 200) } : {}),
+          ...(i.dueDate ? { dueDate: i.dueDate } : {}),
+          ...(i.quote ? { quote: i.quote.slice(0, 1000) } : {}),
         })),
       ),
     confidence: confidenceSchema,
   });
+  const dated = input.referenceDate
+    ? `The document is dated ${input.referenceDate}: resolve relative due dates ("Friday", "next week", "end of month") from that day, not from today. `
+    : '';
   return {
     system:
-      'Extract the action items stated in the text: tasks someone committed to or was assigned. Do not invent any. ' +
-      'Reply with a JSON object only: {"items": [{"title": <short imperative task>, "ownerHint": <person as ' +
-      'written, or null>, "dueHint": <due date or time phrase as written, or null>}], "confidence": <number 0..1>}.',
+      'Extract the action items stated in the text: tasks someone committed to or was assigned, including every item ' +
+      'listed under an "Action items" or "Next steps" heading or in an owner/task table. Do not invent any. ' +
+      dated +
+      'Reply with a JSON object only: {"items": [{"title": <short imperative task, without the owner or the due ' +
+      'date>, "ownerHint": <person as written, or null>, "dueHint": <due date or time phrase as written, or null>, ' +
+      '"dueDate": <the due date as YYYY-MM-DD, or null if none can be resolved>, "quote": <the sentence or line the ' +
+      'item comes from, copied exactly>}], "confidence": <number 0..1>}.',
     user: clip(input.text, maxChars),
     schema,
   } satisfies ChatPrompt<z.infer<typeof schema>>;
@@ -101,7 +122,8 @@ export function answerPrompt(input: AnswerInput, maxChars: number) {
   const contexts = input.contexts.map((c) => `[${c.id}]\n${clip(c.text, perContext)}`).join('\n\n');
   return {
     system:
-      'Answer the question using only the provided contexts, each introduced by its [id]. ' +
+      'Answer the question using only the provided contexts, each introduced by its [id]. When the question asks ' +
+      'for a list (all the action items, the findings), give every item the contexts contain, one per line. ' +
       'Reply with a JSON object only: {"answer": <string>, "citations": [{"id": <context id>, "snippet": <short ' +
       'exact quote from that context>}], "confidence": <number 0..1>}. If the contexts do not contain the answer, ' +
       'say so, with no citations and a low confidence.',

@@ -38,7 +38,7 @@ export type StepOutcome<T> = { state: 'stopped'; reason: StopReason } | { state:
 
 export type LoadedDocument = Pick<
   typeof documents.$inferSelect,
-  'id' | 'tenantId' | 'title' | 'kind' | 'mime' | 'filename' | 'blobKey' | 'status' | 'generation' | 'runId' | 'text'
+  'id' | 'tenantId' | 'title' | 'kind' | 'mime' | 'filename' | 'blobKey' | 'status' | 'generation' | 'runId' | 'text' | 'createdAt'
 >;
 
 // What a step's work produced. `write` runs in the closing transaction, after the document was re-checked, so
@@ -61,6 +61,7 @@ const loadColumns = {
   generation: documents.generation,
   runId: documents.runId,
   text: documents.text,
+  createdAt: documents.createdAt,
 };
 
 // The row lock serialises a step's bookkeeping with cancel, retry and delete of the same document.

@@ -1,5 +1,6 @@
 import { and, asc, count, eq, isNull } from 'drizzle-orm';
 import { NoEligibleProviderError, TranscriptionUnavailableError } from '@/lib/ai/errors';
+import { documentReferenceDate } from '@/lib/ai/nlp/dates';
 import { documentChunks, documents } from '@/lib/db/schema';
 import { withTenant } from '@/lib/db/tenant';
 import { getTenantBlob } from '@/lib/storage';
@@ -8,6 +9,7 @@ import { getDocumentAi } from '../ai';
 import { chunkText } from '../chunk';
 import { cleanText } from '../ingest';
 import type { PipelineJob } from '../jobs';
+import { derivedTitle } from '../title';
 import { decodeUtf8, extractPdfText } from './extract';
 import { PipelineError, runStep, type LoadedDocument, type StepOutcome } from './state';
 
@@ -83,7 +85,8 @@ export function extractStep(job: PipelineJob): Promise<StepOutcome<{ chars: numb
       model,
       result: { chars: clean.length },
       write: async (tx) => {
-        await tx.update(documents).set({ text: clean }).where(eq(documents.id, job.documentId));
+        const title = derivedTitle(doc, clean);
+        await tx.update(documents).set({ text: clean, ...(title ? { title } : {}) }).where(eq(documents.id, job.documentId));
       },
     };
   });
@@ -239,7 +242,8 @@ export function summarizeStep(job: PipelineJob): Promise<StepOutcome<{ actionIte
     const text = requireText(doc);
     const { router } = getDocumentAi();
     const summary = await router.run('summarize', { text }, aiContext(job, 'summarize'));
-    const actions = await router.run('extract-actions', { text }, aiContext(job, 'extract-actions'));
+    const referenceDate = documentReferenceDate(text, doc.createdAt);
+    const actions = await router.run('extract-actions', { text, referenceDate }, aiContext(job, 'extract-actions'));
     const actionItems = actions.output.items;
     return {
       kind: 'done',
