@@ -39,6 +39,8 @@ export const envSchema = z.object({
   RATE_LIMIT_API_KEY_PER_MINUTE: z.coerce.number().int().min(1).default(300),
   RATE_LIMIT_AUTH_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
+  // Organizations one account may belong to through self-service (creating, accepting invitations).
+  MAX_ORGANIZATIONS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(10),
   PLATFORM_ADMIN_TOKEN: z.string().min(24, 'PLATFORM_ADMIN_TOKEN must be at least 24 characters').optional(),
   KV_REST_API_URL: optionalUrl,
   KV_REST_API_TOKEN: optionalSecret,

@@ -105,7 +105,7 @@ export function AiSettingsPage() {
       >
         <PolicyEditor draft={draft} view={view} onChange={(op, policy) => setDraft({ ...draft, policies: { ...draft.policies, [op]: policy } })} />
       </Card>
-      <Card title="Verification rules" description="Every processed document is checked against these. Patterns are case-insensitive regular expressions (at most 300 characters, no nested quantifiers).">
+      <Card title="Verification rules" description="Every processed document is checked against these. Patterns are case-insensitive regular expressions in RE2 syntax (at most 300 characters; no backreferences or lookaround), matched in linear time.">
         <RulesEditor rules={draft.rules} onChange={(rules) => setDraft({ ...draft, rules })} />
       </Card>
       <Card title="Categories" description="The classifier picks one of these for each document.">

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_PATTERN_LENGTH, tenantPatternProblem } from './tenant-pattern';
 
 // One vector space size for every provider, so pgvector columns never change shape when a tenant switches backend.
 export const EMBEDDING_DIM = 384;
@@ -17,22 +18,16 @@ export type AiOperation = z.infer<typeof aiOperationSchema>;
 
 export const confidenceSchema = z.number().min(0).max(1);
 
-// Tenant-supplied patterns are compiled at runtime, so reject ones that do not compile at the boundary.
+// Tenant-supplied patterns run in the linear-time engine (lib/ai/tenant-pattern.ts): refuse, at the boundary,
+// the ones it cannot compile, saying which construct.
 const regexSourceSchema = z
   .string()
   .min(1)
-  .max(500)
-  .refine(
-    (source) => {
-      try {
-        new RegExp(source, 'imu');
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    { message: 'pattern must be a valid regular expression' },
-  );
+  .max(MAX_PATTERN_LENGTH)
+  .superRefine((source, ctx) => {
+    const problem = tenantPatternProblem(source);
+    if (problem) ctx.addIssue({ code: 'custom', message: `Unsupported pattern: ${problem}` });
+  });
 
 // ---- transcribe -------------------------------------------------------------------------------------------------
 export const transcribeInputSchema = z

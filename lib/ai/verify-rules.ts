@@ -1,3 +1,4 @@
+import { compileTenantPattern, firstMatch, SNIPPET_WINDOW, TenantPatternError } from '@/lib/ai/tenant-pattern';
 import type { Rule, RuleResult } from '@/lib/ai/types';
 
 // Deterministic rule evaluation, shared by every provider: a regex or a calendar check has one right answer, so no
@@ -61,8 +62,17 @@ export function documentDate(text: string): FoundDate | undefined {
   return labelled ?? valid[0];
 }
 
-function compile(pattern: string): RegExp {
-  return new RegExp(pattern, 'imu');
+// Tenant patterns never reach RegExp: they run in the linear-time engine (lib/ai/tenant-pattern.ts). One that
+// cannot compile there (stored before it was refused) fails its rule instead of the document.
+function matchPattern(pattern: string, text: string): { found: boolean; snippet: string } | { problem: string } {
+  try {
+    const match = firstMatch(compileTenantPattern(pattern), text);
+    if (match === null) return { found: false, snippet: '' };
+    return { found: true, snippet: match.text === null ? `a match past the first ${SNIPPET_WINDOW} characters` : `"${truncate(match.text)}"` };
+  } catch (err) {
+    if (err instanceof TenantPatternError) return { problem: err.message };
+    throw err;
+  }
 }
 
 function normalizeHeading(line: string): string {
@@ -98,13 +108,18 @@ function truncate(value: string, max = 80): string {
   return value.length > max ? `${value.slice(0, max - 1)}…` : value;
 }
 
+function unusable(rule: Rule, problem: string): RuleResult {
+  return { rule, passed: false, detail: `pattern cannot run: ${problem}` };
+}
+
 export function evaluateRule(text: string, rule: Rule, asOf: Date): RuleResult {
   switch (rule.kind) {
     case 'required-section': {
       if (rule.pattern !== undefined) {
-        const m = compile(rule.pattern).exec(text);
-        return m
-          ? { rule, passed: true, detail: `section "${rule.name}" found: "${truncate(m[0])}"` }
+        const found = matchPattern(rule.pattern, text);
+        if ('problem' in found) return unusable(rule, found.problem);
+        return found.found
+          ? { rule, passed: true, detail: `section "${rule.name}" found: ${found.snippet}` }
           : { rule, passed: false, detail: `section "${rule.name}" not found (pattern did not match)` };
       }
       const heading = findSectionHeading(text, rule.name);
@@ -113,15 +128,17 @@ export function evaluateRule(text: string, rule: Rule, asOf: Date): RuleResult {
         : { rule, passed: false, detail: `no heading named "${rule.name}" found` };
     }
     case 'required-field': {
-      const m = compile(rule.pattern).exec(text);
-      return m
-        ? { rule, passed: true, detail: `${rule.name}: "${truncate(m[0])}"` }
+      const found = matchPattern(rule.pattern, text);
+      if ('problem' in found) return unusable(rule, found.problem);
+      return found.found
+        ? { rule, passed: true, detail: `${rule.name}: ${found.snippet}` }
         : { rule, passed: false, detail: `${rule.name} missing` };
     }
     case 'forbidden-pattern': {
-      const m = compile(rule.pattern).exec(text);
-      return m
-        ? { rule, passed: false, detail: `${rule.name} present: "${truncate(m[0])}"` }
+      const found = matchPattern(rule.pattern, text);
+      if ('problem' in found) return unusable(rule, found.problem);
+      return found.found
+        ? { rule, passed: false, detail: `${rule.name} present: ${found.snippet}` }
         : { rule, passed: true, detail: `${rule.name} absent` };
     }
     case 'valid-dates': {

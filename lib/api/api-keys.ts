@@ -19,7 +19,8 @@ export const createApiKeyOp = defineOperation({
   id: 'createApiKey',
   method: 'POST',
   path: '/api/v1/api-keys',
-  summary: 'Create an API key scoped to permissions you hold; the secret is returned once',
+  summary:
+    "Create an API key scoped to permissions you hold; the secret is returned once. A key created with an API key cannot outlive it: its expiry defaults to the creating key's and may not be later (422), and revoking the creating key revokes it.",
   tag: 'api-keys',
   auth: 'tenant',
   permission: 'apikeys:manage',
@@ -32,7 +33,7 @@ export const revokeApiKeyOp = defineOperation({
   id: 'revokeApiKey',
   method: 'DELETE',
   path: '/api/v1/api-keys/{id}',
-  summary: 'Revoke an API key immediately',
+  summary: 'Revoke an API key immediately, and every key created with it (and theirs)',
   tag: 'api-keys',
   auth: 'tenant',
   permission: 'apikeys:manage',

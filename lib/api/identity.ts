@@ -40,7 +40,8 @@ export const createTenantOp = defineOperation({
   id: 'createTenant',
   method: 'POST',
   path: '/api/v1/tenants',
-  summary: 'Create an organization owned by the signed-in user and switch to it',
+  summary:
+    'Create an organization owned by the signed-in user and switch to it. 422 limit_reached once the account belongs to MAX_ORGANIZATIONS_PER_USER organizations (default 10).',
   tag: 'identity',
   auth: 'user',
   body: createTenantSchema,
@@ -52,7 +53,7 @@ export const acceptInvitationOp = defineOperation({
   id: 'acceptInvitation',
   method: 'POST',
   path: '/api/v1/invitations/accept',
-  summary: 'Accept an invitation as the signed-in user (the email must match)',
+  summary: 'Accept an invitation as the signed-in user (the email must match). 422 limit_reached once the account belongs to MAX_ORGANIZATIONS_PER_USER organizations.',
   tag: 'identity',
   auth: 'user',
   body: acceptInvitationSchema,

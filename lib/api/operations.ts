@@ -18,7 +18,8 @@ export const metricsOp = defineOperation({
   id: 'metrics',
   method: 'GET',
   path: '/api/metrics',
-  summary: 'Prometheus metrics of this instance; needs `Authorization: Bearer $METRICS_TOKEN` when that is set',
+  summary:
+    'Prometheus metrics of this instance; needs `Authorization: Bearer $METRICS_TOKEN`. In production without METRICS_TOKEN it answers 404; elsewhere it is open when the token is unset.',
   tag: 'operations',
   auth: 'none',
   response: z.string(),

@@ -39,7 +39,7 @@ export const createExportOp = defineOperation({
   method: 'POST',
   path: '/api/v1/privacy/exports',
   summary:
-    "Request a GDPR data export, built in the background: scope 'me' (any member: your profile, membership, uploads, tasks, API key metadata and audit entries) or 'tenant' (privacy:manage: all of that for the whole organization, plus AI usage). Answers 202 with the export; poll GET /api/v1/privacy/exports/{id} for progress. Archives expire after 7 days.",
+    "Request a GDPR data export, built in the background: scope 'me' (privacy:export, which every built-in role has: your profile, membership, uploads, tasks, API key metadata and audit entries) or 'tenant' (privacy:manage: all of that for the whole organization, plus AI usage). An API key acts for its creator and needs the permission in its own scopes. Answers 202 with the export; poll GET /api/v1/privacy/exports/{id} for progress. Archives expire after 7 days.",
   tag: 'privacy',
   auth: 'tenant',
   body: createExportSchema,
@@ -52,7 +52,7 @@ export const getExportOp = defineOperation({
   method: 'GET',
   path: '/api/v1/privacy/exports/{id}',
   summary:
-    'Status (queued, building, ready, failed), progress and, once ready and until it expires, the download URL of a data export. Only its requester (or, for a tenant export, privacy:manage holders) sees it; anyone else gets 404.',
+    'Status (queued, building, ready, failed), progress and, once ready and until it expires, the download URL of a data export. A personal export is seen by its requester while they hold privacy:export; a tenant export by privacy:manage holders (its requester included only while they hold it); anyone else gets 404.',
   tag: 'privacy',
   auth: 'tenant',
   params: idParams,
@@ -64,7 +64,7 @@ export const downloadExportOp = defineOperation({
   method: 'GET',
   path: '/api/v1/privacy/exports/{id}/download',
   summary:
-    'Download a ready data export as JSON Lines (an "export" header line, then one {section, data} line per row). 409 while it is being built, 410 once expired.',
+    'Download a ready data export as JSON Lines (an "export" header line, then one {section, data} line per row). The permission is checked again: privacy:export for a personal export, privacy:manage for a tenant export (else 404). 409 while it is being built, 410 once expired.',
   tag: 'privacy',
   auth: 'tenant',
   params: idParams,

@@ -19,7 +19,9 @@ export const putAiSettingsOp = defineOperation({
   path: '/api/v1/settings/ai',
   summary:
     'Replace the AI settings. 422 for unknown fields, providers not configured on this server or unable to do the ' +
-    'operation, hosted providers under privacy mode, an embedding fallback, and unsafe or over-long rule patterns.',
+    'operation, hosted providers under privacy mode, an embedding fallback, and rule patterns that are over-long, too ' +
+    'complex, or use a construct RE2 syntax lacks (backreferences, lookaround, possessive quantifiers; the message names it). ' +
+    'Patterns run in a linear-time engine (RE2 syntax, case-insensitive, multi-line).',
   tag: 'settings',
   auth: 'tenant',
   permission: 'settings:manage',

@@ -17,11 +17,13 @@ import { recordAuditEvent, type AuditEventInput } from './record';
 //  - A 401/403 on a tenant request: one entry in its own transaction (the request's transaction rolled back),
 //    but only when the caller provably belongs to the tenant (an API key of that tenant, or a member): otherwise
 //    anyone could write into any tenant's log by naming it. Anonymous refusals go to the application log.
-//  - A sign-in: one entry in each tenant the account belongs to. A sign-in belongs to no tenant, yet each of
-//    them has a stake in who gets into an account that can act in it, and an entry per tenant keeps every
-//    chain self-contained (exportable and verifiable by that tenant alone). A failed sign-in for an address
-//    with no account goes to the application log only, with the address hashed: it concerns no tenant, and a
-//    table of arbitrary attacker-chosen addresses would be a liability, not evidence.
+//  - A successful sign-in: one entry in each tenant the account belongs to. A sign-in belongs to no tenant, yet
+//    each of them has a stake in who gets into an account that can act in it, and an entry per tenant keeps every
+//    chain self-contained (exportable and verifiable by that tenant alone).
+//  - A failed sign-in: one entry, in the account's first organization (the order of /api/v1/me). Anyone can send
+//    failures for any address, so each must cost one bounded write, not one per organization the victim belongs
+//    to. A failed sign-in for an address with no account goes to the application log only, with the address
+//    hashed: it concerns no tenant, and a table of attacker-chosen addresses would be a liability, not evidence.
 //  - A platform action (provisioning): one entry in the tenant it acted on, actor `system`/`platform`.
 
 export interface RequestFacts {
@@ -103,8 +105,11 @@ export function logAnonymousDenial(facts: RequestFacts, status: number, code: st
   logger.warn('refused an unauthenticated request', { requestId: facts.requestId, route: facts.route, method: facts.method, status, code, ip: oneLine(facts.ip, 100) });
 }
 
-async function tenantsOfUser(userId: string): Promise<string[]> {
-  const rows = await queryRows<{ tenant_id: string }>(await getDb(), sql`select tenant_id from reflex_user_tenants(${userId})`);
+async function tenantsOfUser(userId: string, limit: number | null): Promise<string[]> {
+  const rows = await queryRows<{ tenant_id: string }>(
+    await getDb(),
+    sql`select tenant_id from reflex_user_tenants(${userId}) order by name, tenant_id ${limit === null ? sql`` : sql`limit ${limit}`}`,
+  );
   return rows.map((r) => r.tenant_id);
 }
 
@@ -117,7 +122,7 @@ export async function recordSignIn(input: { email: string; succeeded: boolean; s
       logger.warn('sign-in failed for an address with no account', { requestId: facts.requestId, emailHash: hashForLog(input.email), ip: oneLine(facts.ip, 100) });
       return;
     }
-    for (const tenantId of await tenantsOfUser(user.id)) {
+    for (const tenantId of await tenantsOfUser(user.id, input.succeeded ? null : 1)) {
       await withTenant(tenantId, (tx) =>
         recordAuditEvent(tx, {
           action: 'auth.signIn',

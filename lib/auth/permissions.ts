@@ -12,6 +12,7 @@ export const PERMISSIONS = [
   'audit:read',
   'usage:read',
   'settings:manage',
+  'privacy:export',
   'privacy:manage',
   'tenant:manage',
 ] as const;
@@ -31,9 +32,15 @@ export const PERMISSION_DESCRIPTIONS: Record<Permission, string> = {
   'audit:read': 'Read, export and verify the audit log',
   'usage:read': 'View AI usage, costs and quotas',
   'settings:manage': 'Change AI policy, rules, categories and board columns',
-  'privacy:manage': 'Export personal data and erase members',
+  'privacy:export': 'Export your own personal data',
+  'privacy:manage': "Export the whole organization's data and erase members",
   'tenant:manage': 'Erase the organization',
 };
+
+// Permissions over one's own data only. Holding one gives no power over anyone else, so granting it through a role
+// or an invitation needs nothing, and it does not count when deciding who may act on a member. API key scopes are
+// different: they are all that stands between a key and its creator's data, so a key scope is granted like any other.
+export const SELF_PERMISSIONS: ReadonlySet<Permission> = new Set(['privacy:export']);
 
 const ALL: readonly Permission[] = PERMISSIONS;
 
@@ -49,9 +56,10 @@ export const BUILTIN_ROLES: readonly { key: string; name: string; description: s
     key: 'member',
     name: 'Member',
     description: 'Works with documents and tasks',
-    permissions: ['documents:read', 'documents:write', 'tasks:read', 'tasks:write', 'members:read', 'usage:read'],
+    permissions: ['documents:read', 'documents:write', 'tasks:read', 'tasks:write', 'members:read', 'usage:read', 'privacy:export'],
   },
-  { key: 'viewer', name: 'Viewer', description: 'Read-only access', permissions: ['documents:read', 'tasks:read', 'members:read'] },
+  // Everyone may export their own data (GDPR access); an API key only when its scopes include privacy:export.
+  { key: 'viewer', name: 'Viewer', description: 'Read-only access', permissions: ['documents:read', 'tasks:read', 'members:read', 'privacy:export'] },
 ];
 
 export const OWNER_ROLE_KEY = 'owner';

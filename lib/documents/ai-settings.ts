@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { DEFAULT_CATEGORIES } from '@/lib/ai/classical/classify';
 import { defaultPolicy, type AiProviders } from '@/lib/ai/registry';
 import { aiPolicySchema, type AiPolicy } from '@/lib/ai/router';
@@ -26,12 +26,27 @@ export type AiSettingsInput = z.input<typeof aiSettingsSchema>;
 
 export const DEFAULT_AI_SETTINGS: AiSettings = aiSettingsSchema.parse({});
 
+// Rules that no longer parse (a pattern stored before the linear-time engine refused its construct) are dropped
+// on their own, so that they cannot cost the organization its other settings, privacy mode above all.
+function withoutInvalidRules(raw: unknown): { value: unknown; dropped: number[] } {
+  if (typeof raw !== 'object' || raw === null || !('rules' in raw) || !Array.isArray(raw.rules)) return { value: raw, dropped: [] };
+  const rules: unknown[] = raw.rules;
+  const dropped = rules.flatMap((rule, i) => (ruleSchema.safeParse(rule).success ? [] : [i]));
+  return { value: { ...raw, rules: rules.filter((_, i) => !dropped.includes(i)) }, dropped };
+}
+
 // A stored value that no longer parses (an older shape, a manual edit) must not stop the pipeline: fall back to
 // the defaults and say so in the log.
 export function parseAiSettings(raw: unknown, tenantId?: string): AiSettings {
   if (raw === undefined || raw === null) return DEFAULT_AI_SETTINGS;
   const parsed = aiSettingsSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
+  const { value, dropped } = withoutInvalidRules(raw);
+  const retried = dropped.length > 0 ? aiSettingsSchema.safeParse(value) : parsed;
+  if (retried.success) {
+    logger.warn('invalid rules in tenants.settings.ai are ignored', { tenantId, rules: dropped, error: z.prettifyError(parsed.error) });
+    return retried.data;
+  }
   logger.warn('invalid tenants.settings.ai; using defaults', { tenantId, error: z.prettifyError(parsed.error) });
   return DEFAULT_AI_SETTINGS;
 }
@@ -42,12 +57,13 @@ export async function getAiSettings(tx: Tx): Promise<AiSettings> {
   return parseAiSettings(row?.settings.ai, row?.id);
 }
 
+// Only the `ai` key changes, merged in SQL against the row as it is when the update runs: an operator's or
+// another request's concurrent change to other keys (quotas, retention) is never overwritten with a stale copy.
 export async function saveAiSettings(tx: Tx, tenantId: string, settings: AiSettingsInput): Promise<AiSettings> {
   const parsed = aiSettingsSchema.parse(settings);
-  const [row] = await tx.select({ settings: tenants.settings }).from(tenants).where(eq(tenants.id, tenantId)).limit(1);
   await tx
     .update(tenants)
-    .set({ settings: { ...(row?.settings ?? {}), ai: parsed }, updatedAt: new Date() })
+    .set({ settings: sql`jsonb_set(${tenants.settings}, '{ai}', ${JSON.stringify(parsed)}::jsonb)`, updatedAt: new Date() })
     .where(eq(tenants.id, tenantId));
   return parsed;
 }

@@ -7,7 +7,11 @@ import { logger } from '@/lib/log';
 import { aiCircuitState } from './ai-circuits';
 import type { Probe, ProbeOutcome } from './checks';
 
-// Readiness answers in public: say what kind of failure it is, never the message (hosts, users, paths).
+// Readiness answers in public (/api/health/ready, /status): it says what is wrong, never which variables are set
+// or missing (that maps the deployment for an attacker); `npm run doctor`, run by the operator, names them.
+const DOCTOR = '(run npm run doctor for what to set)';
+
+// Say what kind of failure it is, never the message (hosts, users, paths).
 export function describeFailure(err: unknown): string {
   // drizzle wraps driver errors (DrizzleQueryError): the code is on the cause.
   const layers = [err, err instanceof Error ? err.cause : undefined];
@@ -70,8 +74,8 @@ export function createKvProbe(env: Env): Probe {
   try {
     creds = kvRestConfig(env);
   } catch (err) {
-    const detail = err instanceof Error ? err.message : 'misconfigured';
-    return { name: 'kv', label: 'Cache and rate limits', required: false, backend: 'Upstash REST', run: async () => ({ status: 'down', detail }) };
+    logger.warn('readiness: KV is misconfigured', { error: err instanceof Error ? err.message : String(err) });
+    return { name: 'kv', label: 'Cache and rate limits', required: false, backend: 'Upstash REST', run: async () => ({ status: 'down', detail: `misconfigured ${DOCTOR}` }) };
   }
   if (!creds) {
     return {
@@ -82,7 +86,7 @@ export function createKvProbe(env: Env): Probe {
       async run() {
         // Serverless instances do not share memory: limits would be per instance.
         return env.VERCEL
-          ? { status: 'degraded', detail: 'in-process store on Vercel: set KV_REST_API_URL and KV_REST_API_TOKEN' }
+          ? { status: 'degraded', detail: `in-process store on Vercel: limits are per instance ${DOCTOR}` }
           : { status: 'up', detail: 'in-process store (this instance only)' };
       },
     };
@@ -116,14 +120,13 @@ export function createPipelinesProbe(env: Env): Probe {
     async run() {
       if (!inngest) {
         return env.VERCEL
-          ? { status: 'degraded', detail: 'the local runner cannot run on Vercel: set INNGEST_EVENT_KEY and INNGEST_SIGNING_KEY' }
+          ? { status: 'degraded', detail: `the local runner cannot run on Vercel ${DOCTOR}` }
           : { status: 'up', detail: 'in-process runner' };
       }
       if (env.INNGEST_DEV) return { status: 'up', detail: 'Inngest dev server configured' };
-      const missing = [!env.INNGEST_EVENT_KEY && 'INNGEST_EVENT_KEY', !env.INNGEST_SIGNING_KEY && 'INNGEST_SIGNING_KEY'].filter(Boolean);
-      return missing.length === 0
+      return env.INNGEST_EVENT_KEY && env.INNGEST_SIGNING_KEY
         ? { status: 'up', detail: 'Inngest keys configured' }
-        : { status: 'degraded', detail: `Inngest is partly configured: set ${missing.join(' and ')}` };
+        : { status: 'degraded', detail: `Inngest is partly configured ${DOCTOR}` };
     },
   };
 }

@@ -13,6 +13,7 @@ import type { Tx } from '@/lib/db/types';
 import { deleteDocument } from '@/lib/documents/documents';
 import { conflict, forbidden, notFound } from '@/lib/http/errors';
 import type { Access } from '@/lib/tenancy/access';
+import { assertCovers } from '@/lib/tenancy/roles';
 
 export const erasureResultSchema = z
   .object({
@@ -38,11 +39,12 @@ interface Subject {
   email: string;
   name: string;
   roleKey: string;
+  permissions: string[];
 }
 
 async function loadSubject(tx: Tx, membershipId: string): Promise<Subject> {
   const [row] = await tx
-    .select({ userId: memberships.userId, email: user.email, name: user.name, roleKey: roles.key })
+    .select({ userId: memberships.userId, email: user.email, name: user.name, roleKey: roles.key, permissions: roles.permissions })
     .from(memberships)
     .innerJoin(user, eq(user.id, memberships.userId))
     .innerJoin(roles, eq(roles.id, memberships.roleId))
@@ -167,6 +169,7 @@ export async function eraseMember(
     throw conflict('You cannot erase yourself; ask another administrator');
   }
   await assertNotLastOwner(tx, access, subject);
+  assertCovers(access, subject.permissions, 'erase');
   const documentsDeleted = await deleteUploadedDocuments(tx, tenantId, subject.userId);
   const tasksDeidentified = await deidentifyTasks(tx, subject);
   const invitationsDeleted = await removeInvitations(tx, subject);

@@ -1,14 +1,14 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { purgeTenantHistory } from '@/lib/pipelines/run-history';
-import { eq, isNotNull } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { asAuthRole } from '@/lib/db/auth-role';
-import { documents, session, tenants } from '@/lib/db/schema';
+import { session, tenants } from '@/lib/db/schema';
 import { withTenant } from '@/lib/db/tenant';
 import { getEnv } from '@/lib/env';
 import { conflict, notFound } from '@/lib/http/errors';
 import { logger } from '@/lib/log';
-import { deleteTenantBlob } from '@/lib/storage';
+import { deleteTenantBlobs } from '@/lib/storage';
 
 export const CONFIRMATION_TTL_MS = 10 * 60 * 1000;
 
@@ -54,21 +54,32 @@ export function assertTenantErasureToken(tenantId: string, token: string, now = 
 
 /**
  * Erases a whole tenant, in a transaction of its own that must start after the request's one committed: its
- * files first (if one cannot be deleted the rows stay, and the owner can confirm again), then the tenant row,
+ * files first (if they cannot be deleted the rows stay, and the owner can confirm again), then the tenant row,
  * which every tenant table cascades from, its audit log included. Nothing is written to the tenant afterwards;
  * the platform log keeps the record.
+ *
+ * Files go by the tenant's storage prefix, not by the rows that name them: export archives, their section parts
+ * and anything a crashed job left are found by no row once the tenant is gone (the hourly export purge looks
+ * them up through privacy_exports, which the erasure deletes).
  */
 export async function eraseTenant(tenantId: string, requestId: string): Promise<void> {
-  const counts = await withTenant(tenantId, async (tx) => {
-    const blobs = await tx.select({ key: documents.blobKey }).from(documents).where(isNotNull(documents.blobKey));
-    for (const { key } of blobs) if (key) await deleteTenantBlob(tenantId, key);
+  const blobs = await withTenant(tenantId, async (tx) => {
+    const [exists] = await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenantId));
+    if (!exists) throw notFound('Organization');
+    const deleted = await deleteTenantBlobs(tenantId);
     // A browser still "working in" the tenant falls back to another one on its next request.
     await asAuthRole(tx, (authTx) => authTx.update(session).set({ activeTenantId: null }).where(eq(session.activeTenantId, tenantId)));
     const gone = await tx.delete(tenants).where(eq(tenants.id, tenantId)).returning({ id: tenants.id });
     if (gone.length === 0) throw notFound('Organization');
-    return { blobs: blobs.length };
+    return deleted;
+  });
+  // A pipeline step that was writing (an export part, an upload) while the rows went may have stored one more
+  // file: sweep the prefix again now that nothing of the tenant remains to write for.
+  const late = await deleteTenantBlobs(tenantId).catch((err: unknown) => {
+    logger.error('platform: blobs left after tenant erasure', { tenantId, requestId, error: err instanceof Error ? err.message : String(err) });
+    return 0;
   });
   // Pipeline history outside the tenant tables (the embedded runner's platform tables) goes too.
   const history = await purgeTenantHistory(tenantId);
-  logger.info('platform: tenant erased', { tenantId, requestId, blobsDeleted: counts.blobs, runsDeleted: history.runs, eventsDeleted: history.events });
+  logger.info('platform: tenant erased', { tenantId, requestId, blobsDeleted: blobs + late, runsDeleted: history.runs, eventsDeleted: history.events });
 }

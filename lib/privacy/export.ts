@@ -4,6 +4,7 @@ import { privacyExports, PRIVACY_EXPORT_SCOPES, PRIVACY_EXPORT_STATUSES } from '
 import type { Tx } from '@/lib/db/types';
 import { AppError, forbidden, notFound } from '@/lib/http/errors';
 import { getTenantBlob } from '@/lib/storage';
+import type { Permission } from '@/lib/auth/permissions';
 import type { Access } from '@/lib/tenancy/access';
 import { sectionsFor } from './export-sections';
 import { privacyExportRequested } from '@/lib/events/privacy';
@@ -13,7 +14,7 @@ export const EXPORT_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 export const EXPORT_CONTENT_TYPE = 'application/x-ndjson';
 
 export const createExportSchema = z.strictObject({
-  scope: z.enum(PRIVACY_EXPORT_SCOPES).describe("'me': your own data (any member); 'tenant': the whole organization (privacy:manage)"),
+  scope: z.enum(PRIVACY_EXPORT_SCOPES).describe("'me': your own data (privacy:export); 'tenant': the whole organization (privacy:manage)"),
 });
 export type CreateExportInput = z.infer<typeof createExportSchema>;
 
@@ -69,9 +70,14 @@ function toView(row: ExportRow, now: Date): PrivacyExportView {
   };
 }
 
+// The permission an export of this scope needs, at creation and again on every read and download: a person's
+// data leaves only for someone (or an API key) whose permissions say so today.
+const EXPORT_PERMISSION: Record<CreateExportInput['scope'], Permission> = { me: 'privacy:export', tenant: 'privacy:manage' };
+
 export async function createExport(tx: Tx, access: Access, input: CreateExportInput, now = new Date()): Promise<PrivacyExportView> {
-  if (input.scope === 'tenant' && !access.permissions.has('privacy:manage')) {
-    throw forbidden('Exporting the whole organization needs privacy:manage');
+  const needed = EXPORT_PERMISSION[input.scope];
+  if (!access.permissions.has(needed)) {
+    throw forbidden(input.scope === 'tenant' ? 'Exporting the whole organization needs privacy:manage' : 'Exporting your data needs privacy:export');
   }
   const requestedBy = requesterOf(access);
   const [row] = await tx
@@ -88,11 +94,12 @@ export async function createExport(tx: Tx, access: Access, input: CreateExportIn
   return toView(row, now);
 }
 
-// Another person's export, or a tenant export without privacy:manage, is 404: its existence is not disclosed.
+// Another person's export, or one the caller no longer holds the permission for, is 404: its existence is not
+// disclosed. A tenant export is for privacy:manage holders only, its requester included.
 async function findVisible(tx: Tx, access: Access, id: string): Promise<ExportRow> {
   const [row] = await tx.select().from(privacyExports).where(and(eq(privacyExports.id, id), eq(privacyExports.tenantId, access.tenantId)));
-  const userId = access.actor.userId;
-  const visible = row && (row.requestedBy === userId || (row.scope === 'tenant' && access.permissions.has('privacy:manage')));
+  const permitted = row !== undefined && access.permissions.has(EXPORT_PERMISSION[row.scope]);
+  const visible = permitted && (row.scope === 'tenant' || row.requestedBy === access.actor.userId);
   if (!row || !visible) throw notFound('Export');
   return row;
 }

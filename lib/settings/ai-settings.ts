@@ -2,12 +2,12 @@ import { z } from 'zod';
 import { DEFAULT_CATEGORIES } from '@/lib/ai/classical/classify';
 import type { AiProviders } from '@/lib/ai/registry';
 import { aiPolicySchema } from '@/lib/ai/router';
+import { MAX_RULES_PROGRAM, tenantPatternCost } from '@/lib/ai/tenant-pattern';
 import { AI_OPERATIONS, categorySchema, ruleSchema, type AiOperation, type AiProvider } from '@/lib/ai/types';
 import type { Tx } from '@/lib/db/types';
 import { getDocumentAi } from '@/lib/documents/ai';
 import { aiSettingsSchema, getAiSettings, resolvePolicy, saveAiSettings, type AiSettings } from '@/lib/documents/ai-settings';
 import { AppError } from '@/lib/http/errors';
-import { unsafePatternReason } from './regex-safety';
 import { strictDeep } from './unknown-keys';
 
 // PUT /api/v1/settings/ai replaces the whole document; unknown fields anywhere are refused (422).
@@ -79,7 +79,7 @@ function checkProvider(name: string, op: AiOperation, path: string, settings: Ai
   return undefined;
 }
 
-// What the schema cannot know: which providers this server has, what they support, and which patterns are safe.
+// What the schema cannot know: which providers this server has, what they support, and what all the patterns cost together.
 function semanticIssues(settings: AiSettings, providers: AiProviders): Issue[] {
   const issues: Issue[] = [];
   for (const op of AI_OPERATIONS) {
@@ -98,11 +98,11 @@ function semanticIssues(settings: AiSettings, providers: AiProviders): Issue[] {
       issues.push({ path: 'policies.embed.fallback', message: 'Embeddings cannot fall back to another provider; leave it empty' });
     }
   }
-  settings.rules.forEach((rule, i) => {
-    if (!('pattern' in rule) || rule.pattern === undefined) return;
-    const reason = unsafePatternReason(rule.pattern);
-    if (reason) issues.push({ path: `rules.${i}.pattern`, message: `Unsafe pattern: ${reason}` });
-  });
+  // Each pattern was compiled by the schema; together they must stay within the per-document matching budget.
+  const program = settings.rules.reduce((sum, rule) => sum + ('pattern' in rule && rule.pattern !== undefined ? tenantPatternCost(rule.pattern) : 0), 0);
+  if (program > MAX_RULES_PROGRAM) {
+    issues.push({ path: 'rules', message: `The patterns together are too complex (${program} instructions, at most ${MAX_RULES_PROGRAM}); simplify or remove some` });
+  }
   const names = new Set<string>();
   (settings.categories ?? []).forEach((c, i) => {
     const key = c.name.trim().toLowerCase();

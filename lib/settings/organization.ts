@@ -83,12 +83,13 @@ export function updateTenantAsOperator(tenantId: string, input: z.infer<typeof u
 }
 
 async function applyOperatorChange(tx: Tx, tenantId: string, input: z.infer<typeof updateTenantPlatformSchema>) {
-  const [current] = await tx.select().from(tenants).limit(1);
+  const [current] = await tx.select({ id: tenants.id }).from(tenants).limit(1);
   if (!current) throw notFound('Tenant');
+  // Only the columns and settings keys named in the request change, so a concurrent tenant write is never undone.
   if (input.plan || input.status) {
     await tx
       .update(tenants)
-      .set({ plan: input.plan ?? current.plan, status: input.status ?? current.status, updatedAt: new Date() })
+      .set({ ...(input.plan ? { plan: input.plan } : {}), ...(input.status ? { status: input.status } : {}), updatedAt: new Date() })
       .where(eq(tenants.id, tenantId));
   }
   if (input.quotas) await setQuotaOverrides(tx, tenantId, input.quotas);

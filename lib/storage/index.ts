@@ -51,3 +51,13 @@ export async function getTenantBlob(tenantId: string, key: string): Promise<Uint
 export async function deleteTenantBlob(tenantId: string, key: string): Promise<void> {
   return getBlobStore().delete(checkedKey(tenantId, key));
 }
+
+/** Every blob key stored under the tenant's prefix, recorded in a row or not. */
+export async function listTenantBlobs(tenantId: string): Promise<string[]> {
+  return getBlobStore().list(tenantPrefix(tenantId));
+}
+
+/** Deletes everything stored under the tenant's prefix (the tenant is being erased); returns how many blobs. */
+export async function deleteTenantBlobs(tenantId: string): Promise<number> {
+  return getBlobStore().deletePrefix(tenantPrefix(tenantId));
+}

@@ -10,6 +10,7 @@ import type { Tx } from '@/lib/db/types';
 import { AppError, conflict, notFound } from '@/lib/http/errors';
 import { decodeCursor, toPage } from '@/lib/http/pagination';
 import type { Access } from './access';
+import { assertCanJoinAnotherOrganization } from './organization-limit';
 import { assertGrantable, getRole } from './roles';
 import { setActiveTenant, type RequestAuditFacts } from './tenants';
 import { recordAuditEvent } from '@/lib/audit/record';
@@ -152,6 +153,7 @@ export async function acceptInvitation(principal: { userId: string; email: strin
       const status = statusOf(inv);
       if (status === 'accepted') throw conflict('This invitation has already been used');
       if (status === 'expired') throw new AppError('gone', 'This invitation has expired; ask for a new one');
+      await assertCanJoinAnotherOrganization(tx, principal.userId, tenantId);
       await tx
         .insert(memberships)
         .values({ tenantId, userId: principal.userId, roleId: inv.roleId })

@@ -7,7 +7,7 @@ import type { Tx } from '@/lib/db/types';
 import { conflict, forbidden, notFound } from '@/lib/http/errors';
 import { decodeCursor, toPage } from '@/lib/http/pagination';
 import type { Access } from './access';
-import { assertGrantable, getRole } from './roles';
+import { assertCovers, assertGrantable, getRole } from './roles';
 
 export const memberSchema = z
   .object({
@@ -33,6 +33,7 @@ function memberQuery(tx: Tx) {
       roleId: roles.id,
       roleKey: roles.key,
       roleName: roles.name,
+      rolePermissions: roles.permissions,
     })
     .from(memberships)
     .innerJoin(user, eq(user.id, memberships.userId))
@@ -90,6 +91,7 @@ export async function changeMemberRole(tx: Tx, access: Access, id: string, roleI
   if (member.roleId === role.id) return toMember(member);
   assertGrantable(access, role.permissions as Permission[]);
   if (member.roleKey === OWNER_ROLE_KEY || role.key === OWNER_ROLE_KEY) assertOwnerChangeAllowed(access);
+  assertCovers(access, member.rolePermissions, 'change the role of');
   if (member.roleKey === OWNER_ROLE_KEY && (await countOwners(tx)) <= 1) {
     throw conflict('The last owner cannot be demoted; make someone else an owner first');
   }
@@ -110,6 +112,7 @@ export async function removeMember(tx: Tx, access: Access, id: string): Promise<
     assertOwnerChangeAllowed(access);
     if ((await countOwners(tx)) <= 1) throw conflict('The last owner cannot be removed');
   }
+  assertCovers(access, member.rolePermissions, 'remove');
   await tx.delete(memberships).where(eq(memberships.id, id));
   // Their API keys stop working at once too (lib/tenancy/access.ts checks the creator's membership).
   return { userId: member.userId };
@@ -118,5 +121,6 @@ export async function removeMember(tx: Tx, access: Access, id: string): Promise<
 export async function revokeMemberSessions(tx: Tx, access: Access, id: string): Promise<{ revoked: number }> {
   const member = await getMemberRow(tx, id);
   if (member.roleKey === OWNER_ROLE_KEY) assertOwnerChangeAllowed(access);
+  assertCovers(access, member.rolePermissions, 'sign out');
   return { revoked: await deleteSessionsOf(tx, member.userId) };
 }

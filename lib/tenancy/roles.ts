@@ -1,6 +1,6 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { BUILTIN_ROLES, permissionSchema, type Permission } from '@/lib/auth/permissions';
+import { BUILTIN_ROLES, permissionSchema, SELF_PERMISSIONS, type Permission } from '@/lib/auth/permissions';
 import { memberships, roles } from '@/lib/db/schema';
 import type { Tx } from '@/lib/db/types';
 import { AppError, conflict, forbidden, notFound } from '@/lib/http/errors';
@@ -46,10 +46,21 @@ function slugKey(name: string): string {
 }
 
 // Nobody can hand out a permission they do not hold themselves: that is what keeps custom roles from being a
-// privilege-escalation path.
-export function assertGrantable(access: Access, permissions: readonly Permission[]): void {
-  const missing = permissions.filter((p) => !access.permissions.has(p));
+// privilege-escalation path. Permissions over one's own data are exempt, except as API key scopes (`scopes`).
+export function assertGrantable(access: Access, permissions: readonly Permission[], opts: { scopes?: boolean } = {}): void {
+  const missing = permissions.filter((p) => !access.permissions.has(p) && (opts.scopes === true || !SELF_PERMISSIONS.has(p)));
   if (missing.length) throw forbidden(`You cannot grant permissions you do not hold: ${missing.join(', ')}`);
+}
+
+// Acting on a member (removing, erasing, signing out, changing their role) needs every permission they hold:
+// otherwise a holder of members:manage or privacy:manage alone could lock out or erase the people who oversee them.
+export function assertCovers(access: Access, target: readonly string[], what: string): void {
+  const missing = toPermissionList(target).filter((p) => !access.permissions.has(p) && !SELF_PERMISSIONS.has(p));
+  if (missing.length) throw forbidden(`You cannot ${what} a member who holds permissions you do not: ${missing.join(', ')}`);
+}
+
+function toPermissionList(values: readonly string[]): Permission[] {
+  return values.filter((p): p is Permission => permissionSchema.safeParse(p).success);
 }
 
 export async function listRoles(tx: Tx) {
@@ -76,7 +87,7 @@ function toRole(r: { id: string; key: string; name: string; description: string;
     key: r.key,
     name: r.name,
     description: r.description,
-    permissions: r.permissions.filter((p): p is Permission => permissionSchema.safeParse(p).success),
+    permissions: toPermissionList(r.permissions),
     builtin: r.builtin,
     memberCount: r.memberCount,
     createdAt: r.createdAt.toISOString(),

@@ -10,6 +10,7 @@ import type { Tx } from '@/lib/db/types';
 import { AppError, conflict, notFound } from '@/lib/http/errors';
 import { recordAuditEvent, type AuditEventInput } from '@/lib/audit/record';
 import { insertApiKey } from './api-keys';
+import { assertCanJoinAnotherOrganization } from './organization-limit';
 
 export interface RequestAuditFacts {
   requestId: string;
@@ -69,6 +70,8 @@ export interface NewTenant {
   plan?: (typeof PLANS)[number];
   ownerUserId: string;
   withOwnerKey?: boolean;
+  /** Self-service: the owner may not already belong to MAX_ORGANIZATIONS_PER_USER organizations. */
+  limitOwnerOrganizations?: boolean;
   /** Written to the new tenant's audit log in the same transaction (provisioning audits at the platform route). */
   audit?: AuditEventInput;
 }
@@ -81,6 +84,7 @@ export async function createTenant(input: NewTenant) {
     return await withTenant(
       tenantId,
       async (tx) => {
+        if (input.limitOwnerOrganizations) await assertCanJoinAnotherOrganization(tx, input.ownerUserId, tenantId);
         await tx.insert(tenants).values({ id: tenantId, name: input.name, slug, plan: input.plan ?? 'standard' });
         const roleIds = await seedBuiltinRoles(tx, tenantId);
         const ownerRoleId = roleIds.get(OWNER_ROLE_KEY);
@@ -148,6 +152,7 @@ export async function createOrganization(
     name: input.name,
     slug: input.slug,
     ownerUserId: principal.userId,
+    limitOwnerOrganizations: true,
     audit: { action: 'createTenant', actor: { type: 'user', id: principal.userId, label: principal.email }, ...request },
   });
   await setActiveTenant(principal.sessionId, tenant.id);

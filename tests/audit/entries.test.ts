@@ -124,7 +124,7 @@ describe('every class of action writes exactly one audit entry', () => {
     expect(await totalEntries()).toBe(everywhere);
   });
 
-  it('a sign-in, successful or failed: one entry in each tenant of the account; an unknown address: none', async () => {
+  it('a sign-in: one entry in each tenant of the account when it succeeds, one in all when it fails; an unknown address: none', async () => {
     const user = await signUp();
     const org = await call(tenantsRoute.POST, { method: 'POST', path: '/api/v1/tenants', body: { name: 'Signers' }, as: { cookie: user.cookie } });
     expect(org.status).toBe(201);
@@ -149,13 +149,25 @@ describe('every class of action writes exactly one audit entry', () => {
     expect((await signIn(uniqueEmail('ghost'), 'whatever password')).status).toBe(401);
     expect(await totalEntries()).toBe(everywhere);
 
-    // A second organization: the next sign-in is written once into each.
-    const second = await call(tenantsRoute.POST, { method: 'POST', path: '/api/v1/tenants', body: { name: 'Signers Two' }, as: { cookie: user.cookie } });
-    expect(second.status).toBe(201);
-    const counts = async () => [(await storedEntries(tenantId)).length, (await storedEntries(second.body.id)).length];
-    const [a0, b0] = await counts();
+    // More organizations: a successful sign-in is written once into each; a failed one once in all of them (in
+    // the first), however many the account belongs to, so guessing at a password cannot multiply writes.
+    const others: string[] = [];
+    for (const name of ['Signers Two', 'Signers Three', 'Signers Four']) {
+      const org = await call(tenantsRoute.POST, { method: 'POST', path: '/api/v1/tenants', body: { name }, as: { cookie: user.cookie } });
+      expect(org.status).toBe(201);
+      others.push(org.body.id);
+    }
+    const all = [tenantId, ...others];
+    const counts = async () => Promise.all(all.map(async (id) => (await storedEntries(id)).length));
+    const before = await counts();
     expect((await signIn(user.email, user.password)).status).toBe(200);
-    expect(await counts()).toEqual([(a0 ?? 0) + 1, (b0 ?? 0) + 1]);
+    expect(await counts()).toEqual(before.map((n) => n + 1));
+    const afterSuccess = await counts();
+    expect((await signIn(user.email, 'still not the password')).status).toBe(401);
+    const afterFailure = await counts();
+    expect(afterFailure.reduce((a, b) => a + b, 0) - afterSuccess.reduce((a, b) => a + b, 0)).toBe(1);
+    // The first organization in the account's own order (by name): "Signers".
+    expect(afterFailure[0]).toBe((afterSuccess[0] ?? 0) + 1);
   });
 
   it('platform provisioning: one entry, the first of the new tenant, by the system; a bad token writes none', async () => {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as metricsRoute from '@/app/api/metrics/route';
 import * as ready from '@/app/api/health/ready/route';
 import { getDbHandle } from '@/lib/db/client';
@@ -26,6 +26,7 @@ function value(text: string, name: string, labels: Record<string, string> = {}):
 
 afterEach(() => {
   delete process.env.METRICS_TOKEN;
+  vi.unstubAllEnvs();
   resetEnvForTests();
 });
 
@@ -82,6 +83,22 @@ describe('GET /api/metrics', () => {
     expect(none.headers.get('www-authenticate')).toContain('Bearer');
     const wrong = await call(metricsRoute.GET, { path: '/api/metrics', headers: { authorization: 'Bearer scrape-token-0123456788' } });
     expect(wrong.status).toBe(401);
+    const right = await call(metricsRoute.GET, { path: '/api/metrics', headers: { authorization: 'Bearer scrape-token-0123456789' } });
+    expect(right.status).toBe(200);
+    expect(right.body).toContain('reflex_http_requests_total');
+  });
+
+  it('in production answers 404 while METRICS_TOKEN is unset, and needs the token once it is set', async () => {
+    vi.stubEnv('NODE_ENV', 'production');
+    resetEnvForTests();
+    const off = await call(metricsRoute.GET, { path: '/api/metrics' });
+    expect(off.status).toBe(404);
+    expect(off.body.error.code).toBe('not_found');
+    expect(JSON.stringify(off.body)).not.toContain('reflex_');
+
+    process.env.METRICS_TOKEN = 'scrape-token-0123456789';
+    resetEnvForTests();
+    expect((await call(metricsRoute.GET, { path: '/api/metrics' })).status).toBe(401);
     const right = await call(metricsRoute.GET, { path: '/api/metrics', headers: { authorization: 'Bearer scrape-token-0123456789' } });
     expect(right.status).toBe(200);
     expect(right.body).toContain('reflex_http_requests_total');

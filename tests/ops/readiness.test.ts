@@ -1,10 +1,10 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import * as ready from '@/app/api/health/ready/route';
 import { closeDb, getDbHandle, openDatabase, type DbHandle } from '@/lib/db/client';
-import { getEnv } from '@/lib/env';
+import { envSchema, getEnv } from '@/lib/env';
 import { runChecks } from '@/lib/health/checks';
 import { listRecentIncidents } from '@/lib/health/incidents';
-import { createDatabaseProbe, createKvProbe } from '@/lib/health/probes';
+import { createDatabaseProbe, createKvProbe, createPipelinesProbe } from '@/lib/health/probes';
 import { checkReadiness, resetReadinessTrackingForTests } from '@/lib/health/readiness';
 import { startFakeServer, sendJson, type FakeServer } from '../fakes/http-server';
 import { call } from '../helpers/http';
@@ -129,6 +129,30 @@ describe('KV readiness and incidents', () => {
     const report = await runChecks([createKvProbe(env)]);
     expect(report.checks[0]?.status).toBe('down');
     await kv.close();
+  });
+});
+
+describe('what readiness says in public', () => {
+  it('names no environment variable, set or missing, whatever is misconfigured', async () => {
+    const base = getEnv();
+    const envs = [
+      { ...base, VERCEL: true },
+      { ...base, KV_REST_API_URL: 'https://kv.example.test', KV_REST_API_TOKEN: undefined },
+      { ...base, INNGEST_EVENT_KEY: 'evt-key', INNGEST_SIGNING_KEY: undefined, INNGEST_DEV: undefined },
+      { ...base, INNGEST_BASE_URL: 'https://inngest.example.test', INNGEST_EVENT_KEY: undefined, INNGEST_SIGNING_KEY: 'sign', INNGEST_DEV: undefined },
+    ];
+    const details: string[] = [];
+    for (const env of envs) {
+      const report = await runChecks([createKvProbe(env), createPipelinesProbe(env)]);
+      for (const check of report.checks) details.push(check.detail);
+      expect(report.checks.some((c) => c.status !== 'up'), JSON.stringify(report.checks)).toBe(true);
+    }
+    const envNames = Object.keys(envSchema.shape);
+    for (const detail of details) {
+      for (const name of envNames) expect(detail, detail).not.toContain(name);
+      expect(detail).not.toMatch(/\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b/);
+    }
+    expect(details).toEqual(expect.arrayContaining([expect.stringContaining('npm run doctor')]));
   });
 });
 

@@ -1,15 +1,19 @@
 import { BLOB_DIR } from './blob-dir';
+import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as verifyRoute from '@/app/api/v1/audit/verify/route';
 import * as documentsRoute from '@/app/api/v1/documents/route';
+import * as exportsRoute from '@/app/api/v1/privacy/exports/route';
 import * as tasksRoute from '@/app/api/v1/tasks/route';
 import * as tenantRoute from '@/app/api/v1/tenant/route';
 import { drainLocalRunner } from '@/inngest/local';
 import { issueTenantErasureToken } from '@/lib/privacy/erase-tenant';
+import { listTenantBlobs, putTenantBlob, tenantBlobKey } from '@/lib/storage';
 import { closeOwnerDb, listTenantTables, ownerRows } from '../helpers/db';
 import { call, provision, type Identity } from '../helpers/http';
 import { addMember, type Member } from '../helpers/tenancy';
+import { finishRunsOf } from './runs';
 import { listBlobFiles } from './scan';
 
 const eraseTenant = (as: Identity, body?: unknown) => call(tenantRoute.DELETE, { method: 'DELETE', path: '/api/v1/tenant', body, as });
@@ -103,12 +107,21 @@ describe('DELETE /api/v1/tenant', () => {
   });
 
   it("erases every row and file of the tenant, leaves the other tenant untouched, and the tenant's key stops working", async () => {
+    // Files no document row names: a built export archive, and a section part a crashed build left behind.
+    const exported = await call(exportsRoute.POST, { method: 'POST', path: '/api/v1/privacy/exports', body: { scope: 'tenant' }, as: ownerA });
+    expect(exported.status, JSON.stringify(exported.body)).toBe(202);
+    await finishRunsOf('build-privacy-export');
+    await putTenantBlob(tenantA, tenantBlobKey(tenantA, `privacy-exports/${randomUUID()}/part-profiles.ndjson`), new Uint8Array([1]), 'application/x-ndjson');
+    const storedA = await listTenantBlobs(tenantA);
+    expect(storedA.filter((k) => k.includes('/privacy-exports/')).length).toBe(2);
+    expect(storedA.filter((k) => k.includes('/documents/')).length).toBe(1);
+
     const beforeA = await rowsPerTable(tenantA);
     expect(beforeA.tenants).toBe(1);
     expect(beforeA.documents).toBe(1);
     expect(beforeA.audit_log).toBeGreaterThan(0);
     const beforeB = await rowsPerTable(tenantB);
-    expect(blobsOf(tenantA)).toHaveLength(1);
+    expect(blobsOf(tenantA)).toHaveLength(3);
     expect(blobsOf(tenantB)).toHaveLength(1);
 
     // Let A's pipeline finish, so the embedded runner holds a finished history for A (its event carries A's data).
@@ -132,6 +145,7 @@ describe('DELETE /api/v1/tenant', () => {
 
     const afterA = await rowsPerTable(tenantA);
     expect(Object.entries(afterA).filter(([, n]) => n > 0)).toEqual([]);
+    expect(await listTenantBlobs(tenantA)).toEqual([]);
     expect(blobsOf(tenantA)).toEqual([]);
     const sessions = await ownerRows<{ n: number }>(sql`select count(*)::int as n from session where active_tenant_id = ${tenantA}`);
     expect(sessions[0]?.n).toBe(0);
@@ -147,6 +161,7 @@ describe('DELETE /api/v1/tenant', () => {
     for (const [table, n] of Object.entries(beforeB)) expect(afterB[table], table).toBeGreaterThanOrEqual(n);
     for (const table of ['tenants', 'memberships', 'roles', 'api_keys', 'documents']) expect(afterB[table], table).toBe(beforeB[table]);
     expect(blobsOf(tenantB)).toHaveLength(1);
+    expect(await listTenantBlobs(tenantB)).toHaveLength(1);
     const verifyB = await call(verifyRoute.GET, { path: '/api/v1/audit/verify', as: ownerB });
     expect(verifyB.body.ok).toBe(true);
 

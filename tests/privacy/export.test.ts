@@ -8,12 +8,14 @@ import * as documentsRoute from '@/app/api/v1/documents/route';
 import * as createRoute from '@/app/api/v1/privacy/exports/route';
 import * as exportRoute from '@/app/api/v1/privacy/exports/[id]/route';
 import * as downloadRoute from '@/app/api/v1/privacy/exports/[id]/download/route';
+import * as memberRoute from '@/app/api/v1/members/[id]/route';
+import * as rolesRoute from '@/app/api/v1/roles/route';
 import * as tasksRoute from '@/app/api/v1/tasks/route';
 import { getRun, listRuns } from '@/inngest/local';
 import { purgeExpiredExports } from '@/lib/privacy/export-purge';
 import { closeOwnerDb, ownerRows } from '../helpers/db';
 import { call, provision, type Identity } from '../helpers/http';
-import { addMember, type Member } from '../helpers/tenancy';
+import { addMember, roleIdsOf, type Member } from '../helpers/tenancy';
 import { finishRunsOf } from './runs';
 
 interface Line {
@@ -200,6 +202,58 @@ describe('organization export (scope tenant)', () => {
     expect((await getExport(alice.as, view.id)).status).toBe(200);
     expect((await getExport(bob.as, view.id)).status).toBe(404);
     expect((await download(bob.as, view.id)).status).toBe(404);
+  });
+});
+
+describe('API keys and the export permissions', () => {
+  const keyOf = async (as: Identity, scopes: string[]) => {
+    const res = await call(apiKeysRoute.POST, { method: 'POST', path: '/api/v1/api-keys', body: { name: `key ${scopes.join(' ')}`, scopes }, as });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    return { apiKey: res.body.secret as string };
+  };
+
+  it("a key without privacy:export cannot export its creator's data, nor read or download their exports", async () => {
+    const taskKey = { apiKey: aliceKey };
+    const refused = await requestExport(taskKey, 'me');
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toMatch(/privacy:export/);
+    const mine = await buildExport(alice.as, 'me');
+    expect((await getExport(taskKey, mine.id)).status).toBe(404);
+    expect((await download(taskKey, mine.id)).status).toBe(404);
+    expect((await download(alice.as, mine.id)).status).toBe(200);
+  });
+
+  it("a key whose creator can export the organization still cannot download that export without privacy:manage in its scopes", async () => {
+    // The owner's tenant export; its id is not secret (it appears in the audit log the owner's keys may read).
+    const whole = await buildExport(ownerA, 'tenant');
+    const narrow = await keyOf(ownerA, ['tasks:read', 'audit:read']);
+    expect((await requestExport(narrow, 'tenant')).status).toBe(403);
+    expect((await getExport(narrow, whole.id)).status).toBe(404);
+    expect((await download(narrow, whole.id)).status).toBe(404);
+    const personalOnly = await keyOf(ownerA, ['privacy:export']);
+    expect((await download(personalOnly, whole.id)).status).toBe(404);
+    expect((await download(await keyOf(ownerA, ['privacy:manage']), whole.id)).status).toBe(200);
+  });
+
+  it('a key scoped privacy:export exports its creator’s own data, and a member keeps the right through the built-in role', async () => {
+    const exporter = await keyOf(alice.as, ['privacy:export']);
+    const view = await buildExport(exporter, 'me');
+    const { lines } = await downloadLines(exporter, view.id);
+    expect(inSection(lines, 'profiles')).toEqual([expect.objectContaining({ id: alice.userId })]);
+    expect((await buildExport(bob.as, 'me')).status).toBe('ready');
+  });
+
+  it("loses access at download once the requester no longer holds the permission (a custom role without it)", async () => {
+    const mine = await buildExport(bob.as, 'me');
+    const role = await call(rolesRoute.POST, { method: 'POST', path: '/api/v1/roles', body: { name: 'No exports', permissions: ['tasks:read'] }, as: ownerA });
+    expect(role.status, JSON.stringify(role.body)).toBe(201);
+    const changed = await call(memberRoute.PATCH, { method: 'PATCH', path: `/api/v1/members/${bob.membershipId}`, params: { id: bob.membershipId }, body: { roleId: role.body.id }, as: ownerA });
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    expect((await download(bob.as, mine.id)).status).toBe(404);
+    expect((await requestExport(bob.as, 'me')).status).toBe(403);
+    const back = await call(memberRoute.PATCH, { method: 'PATCH', path: `/api/v1/members/${bob.membershipId}`, params: { id: bob.membershipId }, body: { roleId: (await roleIdsOf(ownerA)).member }, as: ownerA });
+    expect(back.status).toBe(200);
+    expect((await download(bob.as, mine.id)).status).toBe(200);
   });
 });
 

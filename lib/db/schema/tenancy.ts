@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, jsonb, pgPolicy, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, index, jsonb, pgPolicy, pgTable, text, timestamp, unique, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { appUser, currentTenant, tenantIdColumn, tenantPolicy, timestamps } from './helpers';
 import { user } from './auth';
 
@@ -95,10 +95,16 @@ export const apiKeys = pgTable(
     keyHash: text('key_hash').notNull().unique(),
     scopes: text('scopes').array().notNull(),
     createdBy: uuid('created_by').references(() => user.id, { onDelete: 'set null' }),
+    // The key that created this one, when a key did: it cannot outlive it (expiry capped, revocation cascades).
+    parentKeyId: uuid('parent_key_id').references((): AnyPgColumn => apiKeys.id, { onDelete: 'cascade' }),
     expiresAt: timestamp('expires_at', { withTimezone: true }),
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
     ...timestamps,
   },
-  (t) => [index('api_keys_tenant_created_idx').on(t.tenantId, t.createdAt), tenantPolicy('api_keys')],
+  (t) => [
+    index('api_keys_tenant_created_idx').on(t.tenantId, t.createdAt),
+    index('api_keys_tenant_parent_idx').on(t.tenantId, t.parentKeyId),
+    tenantPolicy('api_keys'),
+  ],
 );

@@ -115,7 +115,7 @@ export function checkFilesAndSecrets(env: Env): DoctorLine[] {
   if (env.VERCEL && !env.APP_URL) out.push(line('Auth', 'warn', 'APP_URL is not set: invitation links use the request host', 'set APP_URL to the public https:// address'));
   if (!env.PLATFORM_ADMIN_TOKEN) out.push(line('Platform', 'warn', 'PLATFORM_ADMIN_TOKEN is not set: /api/platform (provisioning, maintenance) is switched off', 'set PLATFORM_ADMIN_TOKEN to 24+ random characters'));
   else out.push(line('Platform', 'ok', 'PLATFORM_ADMIN_TOKEN set'));
-  if (production && !env.METRICS_TOKEN) out.push(line('Metrics', 'warn', '/api/metrics is public', 'set METRICS_TOKEN and give it to your scraper as a Bearer token'));
+  if (production && !env.METRICS_TOKEN) out.push(line('Metrics', 'warn', '/api/metrics is switched off (404) until METRICS_TOKEN is set', 'set METRICS_TOKEN and give it to your scraper as a Bearer token'));
   if (env.MAINTENANCE_MODE) out.push(line('Maintenance', 'warn', 'MAINTENANCE_MODE is on: writes answer 503', 'unset MAINTENANCE_MODE when done'));
   return out;
 }
