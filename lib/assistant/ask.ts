@@ -5,7 +5,12 @@ import type { Tx } from '@/lib/db/types';
 import { getAiSettings, type AiSettings } from '@/lib/documents/ai-settings';
 import { notFound } from '@/lib/http/errors';
 import { assertAiBudgetLeft } from '@/lib/quotas';
+import type { Principal } from '@/lib/auth/principal';
 import { retrieveChunks, type RetrievedChunk } from '@/lib/search/search';
+import { askCitationSchema, askSourceSchema, type AskCitation, type AskSource } from './citations';
+import { conversationOwner, startTurn, type HistoryTurn } from './conversations';
+
+export { askCitationSchema, askSourceSchema, type AskCitation, type AskSource };
 
 export const MAX_QUESTION_LENGTH = 2000;
 export const DEFAULT_CONTEXT_CHUNKS = 6;
@@ -15,35 +20,25 @@ export const askBodySchema = z
     question: z.string().trim().min(1, 'question must not be empty').max(MAX_QUESTION_LENGTH),
     documentIds: z.array(z.uuid()).min(1).max(50).optional().describe('Only answer from these documents'),
     maxSources: z.number().int().min(1).max(20).default(DEFAULT_CONTEXT_CHUNKS).describe('Chunks given to the model'),
+    conversationId: z
+      .uuid()
+      .optional()
+      .describe('Ask within this conversation (signed-in users only): the question and its answer are kept there, and a short follow-up is understood from the questions before it'),
   })
   .meta({ id: 'AskRequest' });
 export type AskBody = z.output<typeof askBodySchema>;
 
-export const askSourceSchema = z
-  .object({
-    ref: z.string().describe('Short id the model cites, S1, S2, …'),
-    chunkId: z.uuid(),
-    documentId: z.uuid(),
-    documentTitle: z.string(),
-    ord: z.number().int(),
-    charStart: z.number().int(),
-    charEnd: z.number().int(),
-    snippet: z.string(),
-    score: z.number(),
-  })
-  .meta({ id: 'AskSource' });
-export type AskSource = z.infer<typeof askSourceSchema>;
-
-export const askCitationSchema = askSourceSchema
-  .pick({ ref: true, chunkId: true, documentId: true, documentTitle: true, ord: true, charStart: true, charEnd: true })
-  .extend({ snippet: z.string().describe('The passage the answer relies on, quoted from the chunk') })
-  .meta({ id: 'AskCitation' });
-export type AskCitation = z.infer<typeof askCitationSchema>;
-
 // The response is NDJSON: one of these objects per line, in this order: sources, delta…, done (or error).
 export const askEventSchema = z
   .discriminatedUnion('type', [
-    z.object({ type: z.literal('sources'), sources: z.array(askSourceSchema), mode: z.enum(['hybrid', 'keyword']) }),
+    z.object({
+      type: z.literal('sources'),
+      sources: z.array(askSourceSchema),
+      mode: z.enum(['hybrid', 'keyword']),
+      searchQuery: z.string().describe('What retrieval searched for: the question, plus the earlier subject for a follow-up'),
+      conversationId: z.uuid().nullable(),
+      turnId: z.uuid().nullable(),
+    }),
     z.object({ type: z.literal('delta'), text: z.string() }),
     z.object({
       type: z.literal('done'),
@@ -62,9 +57,13 @@ export type AskEvent = z.infer<typeof askEventSchema>;
 export interface PreparedAsk {
   tenantId: string;
   question: string;
+  searchQuery: string;
   settings: AiSettings;
   sources: (AskSource & { text: string })[];
   mode: 'hybrid' | 'keyword';
+  history: HistoryTurn[];
+  // Where the answer is kept, when the question was asked in a conversation.
+  turn: { id: string; conversationId: string; userId: string } | null;
 }
 
 async function checkDocumentsVisible(tx: Tx, ids: readonly string[]): Promise<void> {
@@ -94,20 +93,40 @@ function toSource(chunk: RetrievedChunk, index: number): AskSource & { text: str
 export async function prepareAsk(
   tx: Tx,
   tenantId: string,
+  principal: Principal,
   body: AskBody,
   request: { requestId: string; signal?: AbortSignal },
 ): Promise<PreparedAsk> {
+  const owner = body.conversationId ? { tenantId, userId: conversationOwner(principal) } : null;
   // A question is new AI work: refused (429 quota_exceeded) once the month's AI budget is spent.
   await assertAiBudgetLeft(tx, tenantId);
   if (body.documentIds) await checkDocumentsVisible(tx, body.documentIds);
+  const started =
+    owner && body.conversationId
+      ? await startTurn(tx, owner, {
+          conversationId: body.conversationId,
+          question: body.question,
+          ...(body.documentIds ? { documentIds: body.documentIds } : {}),
+        })
+      : null;
+  const searchQuery = started?.searchQuery ?? body.question;
   const settings = await getAiSettings(tx);
   const retrieval = await retrieveChunks(tx, settings, {
     tenantId,
-    query: body.question,
+    query: searchQuery,
     limit: body.maxSources,
     idempotencyKey: `ask:${request.requestId}:embed`,
     ...(body.documentIds ? { documentIds: body.documentIds } : {}),
     ...(request.signal ? { signal: request.signal } : {}),
   });
-  return { tenantId, question: body.question, settings, sources: retrieval.chunks.map(toSource), mode: retrieval.mode };
+  return {
+    tenantId,
+    question: body.question,
+    searchQuery,
+    settings,
+    sources: retrieval.chunks.map(toSource),
+    mode: retrieval.mode,
+    history: started?.history ?? [],
+    turn: started && owner ? { id: started.turnId, conversationId: started.conversationId, userId: owner.userId } : null,
+  };
 }

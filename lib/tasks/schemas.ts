@@ -67,7 +67,14 @@ export const taskSchema = z
     assignee: z.object({ id: z.uuid(), name: z.string(), email: z.string() }).nullable(),
     dueDate: z.iso.date().nullable(),
     labels: z.array(z.string()),
-    source: z.object({ documentId: z.uuid(), actionIndex: z.number().int() }).nullable(),
+    source: z
+      .object({
+        documentId: z.uuid(),
+        actionIndex: z.number().int(),
+        documentTitle: z.string().nullable().describe('null once the document has been deleted (the task stays)'),
+        quote: z.string().nullable().describe('The sentence of the document the task was found in'),
+      })
+      .nullable(),
     version: z.number().int().describe('Send it back on PATCH; a stale version gets 409 with the current task'),
     createdBy: z.uuid().nullable(),
     createdAt: z.iso.datetime(),
@@ -86,7 +93,13 @@ export const createTaskSchema = z.strictObject({
   assigneeId: z.uuid().nullable().optional(),
   dueDate: z.iso.date().nullable().optional(),
   labels: labelsSchema.optional(),
-  source: z.strictObject({ documentId: z.uuid(), actionIndex: z.number().int().min(0).max(10_000) }).optional(),
+  source: z
+    .strictObject({
+      documentId: z.uuid(),
+      actionIndex: z.number().int().min(0).max(10_000),
+      quote: z.string().trim().min(1).max(1000, 'quote must be at most 1000 characters').optional(),
+    })
+    .optional(),
 });
 
 export const updateTaskSchema = z
@@ -107,6 +120,7 @@ export const listTasksQuery = z.strictObject({
   status: statusInput.optional(),
   assignee: z.union([z.uuid(), z.enum(['me', 'none'])]).optional().describe('A user id, "me" or "none"'),
   label: z.string().trim().min(1).max(40).optional(),
+  document: z.union([z.uuid(), z.literal('none')]).optional().describe('Tasks created from this document, or "none" for tasks added by hand'),
 });
 
 export type CreateTaskInput = z.infer<typeof createTaskSchema>;
