@@ -1,7 +1,7 @@
 import Link from 'next/link';
-import { formatRelative } from '@/lib/ui/format';
+import { Time } from '@/components/time';
+import { formatBytes } from '@/lib/ui/format';
 import styles from './documents.module.css';
-import { formatBytes } from './format';
 import { StatusBadge } from './status-badge';
 import type { DocumentSummary } from './types';
 
@@ -51,8 +51,8 @@ export function DocumentsTable({ documents }: { documents: DocumentSummary[] }) 
                   )}
                 </div>
               </td>
-              <td data-label="Added" className="align-right nowrap muted" title={d.createdAt}>
-                {formatRelative(d.createdAt)}
+              <td data-label="Added" className="align-right nowrap muted">
+                <Time value={d.createdAt} />
               </td>
             </tr>
           ))}

@@ -5,7 +5,7 @@ import { useRef, useState, type DragEvent, type FormEvent } from 'react';
 import { Icon } from '@/components/icons';
 import { api, errorMessage } from '@/lib/ui/api';
 import styles from './documents.module.css';
-import { formatBytes } from './format';
+import { formatBytes } from '@/lib/ui/format';
 import type { DocumentSummary } from './types';
 import { isDuplicate, uploadFile } from './upload';
 

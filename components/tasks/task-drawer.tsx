@@ -1,13 +1,15 @@
 'use client';
 
+import Link from 'next/link';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { ConfirmButton } from '@/components/confirm-button';
 import { Icon } from '@/components/icons';
 import { Alert } from '@/components/ui';
 import type { BoardColumn, Task } from '@/lib/tasks/schemas';
 import { errorMessage } from '@/lib/ui/api';
-import { formatRelative } from '@/lib/ui/format';
+import { Time } from '@/components/time';
 import { deleteTask, patchTask, type TaskPatch } from './task-api';
+import { sourceHref } from './task-card';
 import styles from './tasks.module.css';
 
 export interface AssigneeOption {
@@ -159,6 +161,21 @@ export function TaskDrawer({
             </Alert>
           )}
           {error && <Alert tone="error">{error}</Alert>}
+          {base.source && (
+            <section className={styles.provenance} data-testid="task-provenance" aria-label="Where this task came from">
+              <div className={styles.provenanceHead}>
+                <Icon name="file" size={14} />
+                {base.source.documentTitle ? (
+                  <span>
+                    From <Link href={sourceHref(base.source)}>{base.source.documentTitle}</Link>
+                  </span>
+                ) : (
+                  <span>From a document that has since been deleted</span>
+                )}
+              </div>
+              {base.source.quote && <blockquote className={styles.quote}>{base.source.quote}</blockquote>}
+            </section>
+          )}
           <div className="field">
             <label htmlFor="task-title">Title</label>
             <input ref={firstField} id="task-title" className="input" value={form.title} onChange={set('title')} maxLength={500} required disabled={!canWrite} />
@@ -203,8 +220,7 @@ export function TaskDrawer({
             </div>
           </div>
           <p className="hint">
-            Version {base.version} · updated {formatRelative(base.updatedAt)}
-            {base.source ? ' · created from a document action item' : ''}
+            Version {base.version} · updated <Time value={base.updatedAt} /> · created <Time value={base.createdAt} />
           </p>
         </form>
         <div className={styles.drawerFooter}>

@@ -6,24 +6,22 @@ import { assistantConversations, assistantTurns, TURN_STATUSES } from '@/lib/db/
 import type { Tx } from '@/lib/db/types';
 import { conflict, forbidden, notFound } from '@/lib/http/errors';
 import { decodeCursor, encodeCursor, pageQuery } from '@/lib/http/pagination';
+import { clipAtWord } from '@/lib/ui/format';
+import { boundedText, LIMITS } from '@/lib/validation/text';
 import { askCitationSchema, type AskCitation } from './citations';
 
 // Assistant threads. Every query runs in the request's tenant transaction with app.user_id set to the caller, and
 // the tables' policies show a row only to its owner (lib/db/schema/assistant.ts): another member's thread, like
 // another tenant's, is simply not there (404). The user_id conditions below repeat that for the indexes' sake.
 
-export const MAX_TITLE_LENGTH = 200;
+export const MAX_TITLE_LENGTH = LIMITS.conversationTitle;
 // A conversation keeps this many turns; after that the person is asked to start a new one.
 export const MAX_TURNS = 200;
 // Earlier turns a follow-up may refer to (given to retrieval and to the model).
 export const HISTORY_TURNS = 4;
 const TITLE_FROM_QUESTION = 80;
 
-export const conversationTitleSchema = z
-  .string()
-  .trim()
-  .min(1, 'Title must not be empty')
-  .max(MAX_TITLE_LENGTH, `Title must be at most ${MAX_TITLE_LENGTH} characters`);
+export const conversationTitleSchema = boundedText('Title', MAX_TITLE_LENGTH);
 
 export const conversationSchema = z
   .object({
@@ -99,11 +97,7 @@ function toTurn(r: TurnRow): Turn {
 
 // A title from a question: whole words only, with an ellipsis when it had to stop early.
 export function titleFromQuestion(question: string): string {
-  const text = question.replace(/\s+/g, ' ').trim();
-  if (text.length <= TITLE_FROM_QUESTION) return text;
-  const cut = text.slice(0, TITLE_FROM_QUESTION);
-  const space = cut.lastIndexOf(' ');
-  return `${(space > TITLE_FROM_QUESTION / 2 ? cut.slice(0, space) : cut).replace(/[\s,.;:!?-]+$/, '')}…`;
+  return clipAtWord(question, TITLE_FROM_QUESTION);
 }
 
 // Most recently used first; the cursor is the last (updatedAt, id) seen.

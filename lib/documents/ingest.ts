@@ -3,10 +3,12 @@ import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { documents, type DocumentKind } from '@/lib/db/schema';
 import type { Tx } from '@/lib/db/types';
+import { clipAtWord } from '@/lib/ui/format';
 import { AppError } from '@/lib/http/errors';
 import { assertDocumentUploadAllowed } from '@/lib/quotas/enforce';
 import { putTenantBlob, tenantBlobKey } from '@/lib/storage';
 import type { Access } from '@/lib/tenancy/access';
+import { boundedText, LIMITS } from '@/lib/validation/text';
 import type { Enqueue } from './jobs';
 import { MAX_TITLE_LENGTH } from './limits';
 import { detectUploadType } from './sniff';
@@ -14,7 +16,7 @@ import { summaryColumns, toSummary, type DocumentSummary } from './views';
 
 export const textDocumentSchema = z
   .strictObject({
-    title: z.string().trim().min(1).max(MAX_TITLE_LENGTH).optional(),
+    title: boundedText('Title', MAX_TITLE_LENGTH).optional(),
     text: z.string().refine((t) => t.trim().length > 0, 'text must not be empty'),
   })
   .meta({ id: 'TextDocumentUpload' });
@@ -44,19 +46,22 @@ function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+// A title taken from the first line of the text stays short enough for lists.
+const FIRST_LINE_TITLE = 120;
+
 function defaultTitle(filename: string | undefined, text: string | undefined): string {
   if (filename) {
     const base = filename.replace(/\.[^.]+$/, '').trim();
-    if (base) return base.slice(0, MAX_TITLE_LENGTH);
+    if (base) return clipAtWord(base, MAX_TITLE_LENGTH);
   }
   const firstLine = text?.split('\n').find((l) => l.trim() !== '')?.replace(/^#+\s*/, '').trim();
-  return firstLine ? firstLine.slice(0, 120) : 'Untitled document';
+  return firstLine ? clipAtWord(firstLine, FIRST_LINE_TITLE) : 'Untitled document';
 }
 
 function checkTitle(title: string | undefined): string | undefined {
   const t = title?.trim();
   if (!t) return undefined;
-  if (t.length > MAX_TITLE_LENGTH) throw new AppError('validation_failed', `The title may be at most ${MAX_TITLE_LENGTH} characters`);
+  if (t.length > MAX_TITLE_LENGTH) throw new AppError('validation_failed', `Title must be at most ${MAX_TITLE_LENGTH} characters`);
   return t;
 }
 
@@ -95,18 +100,20 @@ function fromFile(file: FileDocumentInput): NewDocument {
   };
 }
 
-async function existingWithChecksum(tx: Tx, tenantId: string, checksum: string): Promise<string | undefined> {
+async function existingWithChecksum(tx: Tx, tenantId: string, checksum: string): Promise<{ id: string; title: string } | undefined> {
   const [row] = await tx
-    .select({ id: documents.id })
+    .select({ id: documents.id, title: documents.title })
     .from(documents)
     .where(and(eq(documents.tenantId, tenantId), eq(documents.checksum, checksum)))
     .limit(1);
-  return row?.id;
+  return row;
 }
 
-function duplicate(documentId: string): AppError {
-  return new AppError('conflict', 'A document with exactly the same content already exists in this organization', {
-    details: { documentId },
+// details.documentId lets a client link to the copy that is already there.
+function duplicate(existing: { id: string; title: string } | undefined, fallbackId: string): AppError {
+  const named = existing ? `“${existing.title}”` : 'A document';
+  return new AppError('conflict', `${named} already has exactly this content, so it was not uploaded again. Open the existing document instead.`, {
+    details: { documentId: existing?.id ?? fallbackId },
   });
 }
 
@@ -116,7 +123,7 @@ export async function createDocument(tx: Tx, access: Access, input: DocumentInpu
   const doc = input.source === 'json' ? fromJson(input.body) : fromFile(input.file);
   await assertDocumentUploadAllowed(tx, access.tenantId, doc.sizeBytes);
   const known = await existingWithChecksum(tx, access.tenantId, doc.checksum);
-  if (known) throw duplicate(known);
+  if (known) throw duplicate(known, known.id);
 
   const id = randomUUID();
   const blobKey = doc.blob ? tenantBlobKey(access.tenantId, `documents/${id}/original`) : null;
@@ -138,7 +145,7 @@ export async function createDocument(tx: Tx, access: Access, input: DocumentInpu
     // A concurrent upload of the same content lost the race above: answer as for any duplicate.
     .onConflictDoNothing({ target: [documents.tenantId, documents.checksum] })
     .returning(summaryColumns);
-  if (!row) throw duplicate((await existingWithChecksum(tx, access.tenantId, doc.checksum)) ?? id);
+  if (!row) throw duplicate(await existingWithChecksum(tx, access.tenantId, doc.checksum), id);
 
   // If storing fails the transaction rolls back, so no row ever points at a missing file.
   if (doc.blob && blobKey) await putTenantBlob(access.tenantId, blobKey, doc.blob, doc.mime);

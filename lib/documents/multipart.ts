@@ -1,4 +1,5 @@
 import { AppError } from '@/lib/http/errors';
+import { formatBytes } from '@/lib/ui/format';
 
 export interface MultipartUpload {
   bytes: Uint8Array;
@@ -7,7 +8,8 @@ export interface MultipartUpload {
   title: string | undefined;
 }
 
-const tooLarge = (limit: number) => new AppError('payload_too_large', `The file exceeds this plan's upload limit of ${limit} bytes`);
+const tooLarge = (limit: number) =>
+  new AppError('payload_too_large', `The file is larger than ${formatBytes(limit)}, the largest upload your plan allows. Split it into smaller files, or ask about a larger plan.`);
 
 // Passes the body through until `limit` bytes, then errors the stream: the parser below stops reading there, so
 // a client cannot make us buffer more than the limit, whatever Content-Length claims.

@@ -81,37 +81,37 @@ const unsupported = (message: string) => new AppError('unsupported_media_type', 
 // The bytes decide the kind; the declared type and extension only have to agree with them. Deep PDF corruption
 // is found later, by the extract step; here only the %PDF header and %%EOF trailer are checked.
 export function detectUploadType(bytes: Uint8Array, declaredType: string | undefined, filename: string | undefined): DetectedType {
-  if (bytes.length === 0) throw new AppError('validation_failed', 'The file is empty');
+  if (bytes.length === 0) throw new AppError('validation_failed', 'The file is empty (0 bytes). Check that it saved correctly and upload it again.');
   const type = baseType(declaredType);
   const ext = extensionOf(filename);
 
   if (isPdf(bytes)) {
     if (!GENERIC_TYPES.has(type) && !claimsPdf(type, ext)) {
-      throw unsupported(`The file is a PDF but was sent as ${type || `.${ext}`}`);
+      throw unsupported(`This file is a PDF but was sent as ${type || `.${ext}`}. Rename it to end in .pdf and upload it again.`);
     }
     if (!hasPdfTrailer(bytes)) {
-      throw new AppError('validation_failed', 'The PDF is corrupt or truncated: its %%EOF trailer is missing');
+      throw new AppError('validation_failed', 'This PDF is incomplete or corrupt (it was probably cut off while downloading or copying). Download or export it again, then upload the new copy.');
     }
     return { kind: 'pdf', mime: 'application/pdf' };
   }
   if (claimsPdf(type, ext)) {
-    throw new AppError('validation_failed', 'The file is not a valid PDF: it does not start with a %PDF header');
+    throw new AppError('validation_failed', 'This file is named like a PDF but is not one: it may be another kind of file renamed to .pdf, or damaged. Open it and save or export it as PDF again, then upload that.');
   }
 
   const audio = sniffAudio(bytes);
   if (audio) {
     if (!GENERIC_TYPES.has(type) && !claimsAudio(type, ext)) {
-      throw unsupported(`The file is audio (${audio}) but was sent as ${type || `.${ext}`}`);
+      throw unsupported(`This file is audio (${audio}) but was sent as ${type || `.${ext}`}. Give it its audio extension (.mp3, .wav, .m4a or .webm) and upload it again.`);
     }
     return { kind: 'audio', mime: audio };
   }
   if (claimsAudio(type, ext)) {
-    throw unsupported('The file does not look like WAV, MP3, M4A or WebM audio');
+    throw unsupported('This file is named like audio but is not WAV, MP3, M4A or WebM. Convert it to one of those and upload it again.');
   }
 
   if (claimsText(type, ext) && looksLikeText(bytes)) {
     const markdown = type === 'text/markdown' || MARKDOWN_EXTENSIONS.has(ext);
     return markdown ? { kind: 'markdown', mime: 'text/markdown' } : { kind: 'text', mime: 'text/plain' };
   }
-  throw unsupported('Unsupported file type: upload plain text, Markdown, PDF, or WAV/MP3/M4A/WebM audio');
+  throw unsupported('Reflex cannot read this kind of file. Upload plain text, Markdown, a PDF, or WAV, MP3, M4A or WebM audio; for Word or other formats, save as PDF first.');
 }

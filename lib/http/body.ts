@@ -1,12 +1,15 @@
 import type { z } from 'zod';
 import { AppError, validationError } from './errors';
+import { formatBytes } from '@/lib/ui/format';
 
 export const DEFAULT_JSON_LIMIT = 256 * 1024;
+
+const tooLarge = (limit: number) => new AppError('payload_too_large', `The request is larger than ${formatBytes(limit)}, the most this endpoint accepts`);
 
 // Reads at most `limit` bytes, whatever Content-Length claims, so a lying client cannot make us buffer more.
 export async function readLimited(req: Request, limit: number): Promise<Uint8Array> {
   const declared = Number(req.headers.get('content-length') ?? '0');
-  if (declared > limit) throw new AppError('payload_too_large', `Request body exceeds ${limit} bytes`);
+  if (declared > limit) throw tooLarge(limit);
   if (!req.body) return new Uint8Array();
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -17,7 +20,7 @@ export async function readLimited(req: Request, limit: number): Promise<Uint8Arr
     total += value.byteLength;
     if (total > limit) {
       await reader.cancel();
-      throw new AppError('payload_too_large', `Request body exceeds ${limit} bytes`);
+      throw tooLarge(limit);
     }
     chunks.push(value);
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pageQuery } from '@/lib/http/pagination';
+import { boundedText, LIMITS } from '@/lib/validation/text';
 
 export const COLUMN_KEY_RE = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 export const MAX_COLUMNS = 20;
@@ -26,7 +27,7 @@ export const putColumnsSchema = z
         z.strictObject({
           id: z.uuid().optional().describe('An existing column to keep (rename or move); omit to add a column'),
           key: columnKeySchema.optional().describe('For a new column; derived from the name when omitted'),
-          name: z.string().trim().min(1).max(60),
+          name: boundedText('Column name', LIMITS.columnName),
         }),
       )
       .min(1)
@@ -35,7 +36,7 @@ export const putColumnsSchema = z
   .describe('The complete board in display order. Existing columns left out are deleted, which only works when they hold no tasks.');
 
 const labelsSchema = z
-  .array(z.string().trim().min(1).max(40))
+  .array(boundedText('A label', LIMITS.label))
   .max(MAX_LABELS)
   .transform((labels) => {
     const seen = new Set<string>();
@@ -86,7 +87,7 @@ export type Task = z.infer<typeof taskSchema>;
 export type BoardColumn = z.infer<typeof columnSchema>;
 
 export const createTaskSchema = z.strictObject({
-  title: z.string().trim().min(1).max(500),
+  title: boundedText('Title', LIMITS.taskTitle),
   description: z.string().max(20_000).default(''),
   status: statusInput.optional(),
   position: positionInput.optional(),
@@ -105,7 +106,7 @@ export const createTaskSchema = z.strictObject({
 export const updateTaskSchema = z
   .strictObject({
     version: z.number().int().positive(),
-    title: z.string().trim().min(1).max(500).optional(),
+    title: boundedText('Title', LIMITS.taskTitle).optional(),
     description: z.string().max(20_000).optional(),
     status: statusInput.optional(),
     position: positionInput.optional(),
