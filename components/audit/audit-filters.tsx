@@ -1,6 +1,7 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
+import { AUDIT_ACTIONS, describeAuditAction } from '@/lib/audit/actions';
 
 export interface AuditFilters {
   action: string;
@@ -26,8 +27,12 @@ export function filterQuery(f: AuditFilters): URLSearchParams {
   return q;
 }
 
-const TEXT_FIELDS: { key: 'action' | 'actor' | 'targetType' | 'target'; label: string; placeholder: string }[] = [
-  { key: 'action', label: 'Action', placeholder: 'e.g. createRole or auth.signIn' },
+// Every known action by what it says, for the action picker.
+const ACTION_OPTIONS = Object.keys(AUDIT_ACTIONS)
+  .map((id) => ({ id, label: describeAuditAction(id) }))
+  .sort((a, b) => a.label.localeCompare(b.label));
+
+const TEXT_FIELDS: { key: 'actor' | 'targetType' | 'target'; label: string; placeholder: string }[] = [
   { key: 'actor', label: 'Actor id', placeholder: 'user or API key id' },
   { key: 'targetType', label: 'Target type', placeholder: 'e.g. roles' },
   { key: 'target', label: 'Target id', placeholder: 'id' },
@@ -45,6 +50,17 @@ export function AuditFilterForm({ value, onApply }: { value: AuditFilters; onApp
   return (
     <form className="stack" onSubmit={submit} aria-label="Filter the audit log">
       <div className="form-row">
+        <div className="field field-grow">
+          <label htmlFor="audit-action">Action</label>
+          <select id="audit-action" className="input select input-sm" value={draft.action} onChange={(e) => set('action', e.target.value)}>
+            <option value="">Any action</option>
+            {ACTION_OPTIONS.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+        </div>
         {TEXT_FIELDS.map((f) => (
           <div className="field field-grow" key={f.key}>
             <label htmlFor={`audit-${f.key}`}>{f.label}</label>

@@ -3,14 +3,14 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useCan } from '@/components/shell/me-context';
 import { Alert, Card, EmptyState, PageHeader, Spinner } from '@/components/ui';
-import type { AuditEntry } from '@/lib/audit/query';
+import type { AuditListEntry } from '@/lib/audit/display';
 import { api, errorMessage } from '@/lib/ui/api';
 import { AuditFilterForm, filterQuery, NO_FILTERS, type AuditFilters } from './audit-filters';
 import { AuditTable } from './audit-table';
 import { VerifyPanel } from './verify-panel';
 
 interface AuditPage {
-  items: AuditEntry[];
+  items: AuditListEntry[];
   nextCursor: string | null;
 }
 
@@ -20,7 +20,7 @@ export function AuditView() {
   const can = useCan();
   const allowed = can('audit:read');
   const [filters, setFilters] = useState<AuditFilters>(NO_FILTERS);
-  const [entries, setEntries] = useState<AuditEntry[]>([]);
+  const [entries, setEntries] = useState<AuditListEntry[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(allowed);
   const [error, setError] = useState<string | null>(null);

@@ -11,6 +11,8 @@ import { Time } from '@/components/time';
 import { deleteTask, patchTask, type TaskPatch } from './task-api';
 import { sourceHref } from './task-card';
 import styles from './tasks.module.css';
+import { LengthHint, tooLong } from '@/components/length-hint';
+import { LIMITS } from '@/lib/validation/text';
 
 export interface AssigneeOption {
   id: string;
@@ -178,7 +180,18 @@ export function TaskDrawer({
           )}
           <div className="field">
             <label htmlFor="task-title">Title</label>
-            <input ref={firstField} id="task-title" className="input" value={form.title} onChange={set('title')} maxLength={500} required disabled={!canWrite} />
+            <input
+              ref={firstField}
+              id="task-title"
+              className="input"
+              value={form.title}
+              onChange={set('title')}
+              required
+              disabled={!canWrite}
+              aria-describedby="task-title-hint"
+              aria-invalid={tooLong(form.title, LIMITS.taskTitle)}
+            />
+            <LengthHint id="task-title-hint" value={form.title} max={LIMITS.taskTitle} label="Title" />
           </div>
           <div className="field">
             <label htmlFor="task-description">Description</label>
@@ -245,7 +258,7 @@ export function TaskDrawer({
               {canWrite ? 'Cancel' : 'Close'}
             </button>
             {canWrite && (
-              <button type="submit" form="task-form" className="btn btn-primary" disabled={busy || !dirty}>
+              <button type="submit" form="task-form" className="btn btn-primary" disabled={busy || !dirty || tooLong(form.title, LIMITS.taskTitle)}>
                 {busy ? 'Saving…' : 'Save'}
               </button>
             )}

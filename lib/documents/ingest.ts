@@ -8,7 +8,7 @@ import { AppError } from '@/lib/http/errors';
 import { assertDocumentUploadAllowed } from '@/lib/quotas/enforce';
 import { putTenantBlob, tenantBlobKey } from '@/lib/storage';
 import type { Access } from '@/lib/tenancy/access';
-import { boundedText, LIMITS } from '@/lib/validation/text';
+import { boundedText } from '@/lib/validation/text';
 import type { Enqueue } from './jobs';
 import { MAX_TITLE_LENGTH } from './limits';
 import { detectUploadType } from './sniff';
