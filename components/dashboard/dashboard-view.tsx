@@ -1,6 +1,7 @@
 'use client';
 
 import Link from 'next/link';
+import type { ReactNode } from 'react';
 import { Icon, type IconName } from '@/components/icons';
 import { formatCost } from '@/components/documents/format';
 import { StatusBadge } from '@/components/documents/status-badge';
@@ -48,7 +49,7 @@ function QuotaBar({ q }: { q: Quota }) {
   );
 }
 
-function Stat({ href, label, value, sub, testId }: { href: string; label: string; value: string; sub: React.ReactNode; testId: string }) {
+function Stat({ href, label, value, sub, testId }: { href: string; label: string; value: string; sub: ReactNode; testId: string }) {
   return (
     <Link href={href} className={`stat ${styles.statLink}`} data-testid={testId}>
       <div className="stat-label">{label}</div>
