@@ -149,6 +149,14 @@ test('a new customer’s first hour: notes in, tasks with sources and dates, ans
     await expect(page.getByTestId('assistant-turn').first().getByTestId('citation').first()).toBeVisible();
     await expect(page.getByTestId('conversation-title')).toContainText('What are the action items for the launch?');
     await shot(page, testInfo, 'first-hour-10-assistant-after-reload');
+
+    const item = page.getByTestId('conversation-item').first();
+    await item.hover();
+    await item.getByRole('button', { name: /^Rename/ }).click();
+    await page.getByLabel('Conversation name').fill('Launch action items');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByTestId('conversation-item').first()).toContainText('Launch action items');
+    await expect(page.getByTestId('conversation-title')).toContainText('Launch action items');
   });
 
   await test.step('the audit log reads as sentences with names, not ids', async () => {
@@ -169,7 +177,7 @@ test('a new customer’s first hour: notes in, tasks with sources and dates, ans
     await nav(page, 'Dashboard');
     await expect(page.getByTestId('stat-documents')).toContainText('2');
     await expect(page.getByTestId('recent-document')).toHaveCount(2);
-    await expect(page.getByText('What are the action items for the launch?')).toBeVisible();
+    await expect(page.getByText('Launch action items')).toBeVisible();
     await shot(page, testInfo, 'first-hour-12-dashboard-full');
   });
 });

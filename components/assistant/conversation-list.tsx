@@ -1,10 +1,10 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
-import { ConfirmButton } from '@/components/confirm-button';
 import { Icon } from '@/components/icons';
 import { LengthHint, tooLong } from '@/components/length-hint';
 import { Time } from '@/components/time';
+import { pluralize } from '@/lib/ui/format';
 import { LIMITS } from '@/lib/validation/text';
 import styles from './assistant.module.css';
 import { UNTITLED, type Conversation } from './conversations-api';
@@ -32,6 +32,7 @@ export function ConversationList({
   onMore: () => void;
 }) {
   const [editing, setEditing] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState<string | null>(null);
   return (
     <nav className={styles.threads} aria-label="Conversations" data-testid="conversation-list">
       <button type="button" className={`btn btn-secondary btn-block ${styles.newThread}`} onClick={onNew} data-testid="new-conversation">
@@ -54,6 +55,25 @@ export function ConversationList({
                   }}
                 />
               </li>
+            ) : confirming === c.id ? (
+              <li key={c.id} className={styles.confirmRow} data-testid="conversation-item">
+                <span className={styles.threadTitle}>Delete “{c.title ?? UNTITLED}”?</span>
+                <span className="form-actions">
+                  <button type="button" className="btn btn-ghost btn-sm" onClick={() => setConfirming(null)}>
+                    Keep
+                  </button>
+                  <button
+                    type="button"
+                    className="btn btn-danger btn-sm"
+                    onClick={async () => {
+                      await onDelete(c.id);
+                      setConfirming(null);
+                    }}
+                  >
+                    Delete
+                  </button>
+                </span>
+              </li>
             ) : (
               <li key={c.id} className={`${styles.thread} ${c.id === activeId ? styles.threadActive : ''}`} data-testid="conversation-item" data-active={c.id === activeId}>
                 <button type="button" className={styles.threadOpen} onClick={() => onOpen(c.id)} aria-current={c.id === activeId ? 'page' : undefined}>
@@ -61,14 +81,16 @@ export function ConversationList({
                     {c.title ?? UNTITLED}
                   </span>
                   <span className={styles.threadMeta}>
-                    <Time value={c.updatedAt} /> · {c.turnCount === 1 ? '1 question' : `${c.turnCount} questions`}
+                    <Time value={c.updatedAt} /> · {pluralize(c.turnCount, 'question')}
                   </span>
                 </button>
                 <span className={styles.threadActions}>
                   <button type="button" className="icon-button" aria-label={`Rename ${c.title ?? UNTITLED}`} title="Rename" onClick={() => setEditing(c.id)}>
                     <Icon name="edit" size={14} />
                   </button>
-                  <ConfirmButton label="Delete" confirmLabel="Delete" onConfirm={() => onDelete(c.id)} />
+                  <button type="button" className="icon-button" aria-label={`Delete ${c.title ?? UNTITLED}`} title="Delete" onClick={() => setConfirming(c.id)}>
+                    <Icon name="trash" size={14} />
+                  </button>
                 </span>
               </li>
             ),

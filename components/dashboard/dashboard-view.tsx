@@ -3,7 +3,6 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { Icon, type IconName } from '@/components/icons';
-import { formatCost } from '@/components/documents/format';
 import { StatusBadge } from '@/components/documents/status-badge';
 import { useCan } from '@/components/shell/me-context';
 import { DueDate, Time } from '@/components/time';
@@ -21,7 +20,7 @@ const QUOTA_TEXT: Record<Quota['quota'], { label: string; amount: (n: number) =>
   documents: { label: 'Documents uploaded', amount: formatNumber, period: 'this month' },
   storage: { label: 'Storage', amount: formatBytes, period: '' },
   members: { label: 'Members and invitations', amount: formatNumber, period: '' },
-  ai_spend: { label: 'AI spend', amount: formatCost, period: 'this month' },
+  ai_spend: { label: 'AI spend', amount: (micros) => `$${(micros / 1_000_000).toFixed(2)}`, period: 'this month' },
 };
 
 function QuotaBar({ q }: { q: Quota }) {
@@ -58,6 +57,8 @@ function Stat({ href, label, value, sub, testId }: { href: string; label: string
     </Link>
   );
 }
+
+const PLAN_NAMES: Record<string, string> = { standard: 'Standard', professional: 'Professional', enterprise: 'Enterprise' };
 
 const STEPS: { href: string; icon: IconName; title: string; text: string; permission: Permission; done: (d: Dashboard) => boolean }[] = [
   { href: '/app/documents', icon: 'file', title: 'Upload documents', text: 'Meeting notes, reports, PDFs or recordings become searchable, with their action items on the board.', permission: 'documents:write', done: (d) => (d.documents?.total ?? 0) > 0 },
@@ -99,6 +100,27 @@ export function DashboardView({ firstName, organization }: { firstName: string; 
   return (
     <>
       {header}
+      {fresh && steps.length > 0 && (
+        <Card title="Get started" description="A few steps to make Reflex useful for your team." flush>
+          <div className="step-list">
+            {steps.map((s) => {
+              const done = s.done(data);
+              return (
+                <Link key={s.href} href={s.href} className="step" data-done={done}>
+                  <span className="step-icon">
+                    <Icon name={done ? 'check' : s.icon} size={18} />
+                  </span>
+                  <span className="step-text">
+                    <span className="step-title">{s.title}</span>
+                    <span className="step-sub">{s.text}</span>
+                  </span>
+                  <Icon name="arrowRight" size={16} className="step-arrow" />
+                </Link>
+              );
+            })}
+          </div>
+        </Card>
+      )}
       <div className="stat-grid">
         {docs && (
           <Stat
@@ -135,7 +157,7 @@ export function DashboardView({ firstName, organization }: { firstName: string; 
             testId="stat-mine"
             label="Assigned to you"
             value={formatNumber(tasks.mine.length)}
-            sub={tasks.mine[0]?.dueDate ? <DueDate day={tasks.mine[0].dueDate} prefix="Next due" /> : 'Nothing with a due date'}
+            sub={tasks.mine.length === 0 ? 'Nothing assigned to you' : tasks.mine[0]?.dueDate ? <DueDate day={tasks.mine[0].dueDate} prefix="Next due" /> : 'None with a due date'}
           />
         )}
       </div>
@@ -252,7 +274,7 @@ export function DashboardView({ firstName, organization }: { firstName: string; 
         {data.quotas && (
           <Card
             title="Usage"
-            description={`Against the ${data.quotas.plan} plan.`}
+            description={`Against the limits of the ${PLAN_NAMES[data.quotas.plan] ?? data.quotas.plan} plan.`}
             actions={
               <Link className="btn btn-ghost btn-sm" href="/app/usage">
                 Details →
@@ -268,27 +290,6 @@ export function DashboardView({ firstName, organization }: { firstName: string; 
         )}
       </div>
 
-      {fresh && steps.length > 0 && (
-        <Card title="Get started" description="A few steps to make Reflex useful for your team." flush>
-          <div className="step-list">
-            {steps.map((s) => {
-              const done = s.done(data);
-              return (
-                <Link key={s.href} href={s.href} className="step" data-done={done}>
-                  <span className="step-icon">
-                    <Icon name={done ? 'check' : s.icon} size={18} />
-                  </span>
-                  <span className="step-text">
-                    <span className="step-title">{s.title}</span>
-                    <span className="step-sub">{s.text}</span>
-                  </span>
-                  <Icon name="arrowRight" size={16} className="step-arrow" />
-                </Link>
-              );
-            })}
-          </div>
-        </Card>
-      )}
     </>
   );
 }

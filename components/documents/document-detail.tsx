@@ -16,7 +16,7 @@ import styles from './documents.module.css';
 import { formatCost } from './format';
 import { StatusBadge } from './status-badge';
 import { StepTimeline } from './step-timeline';
-import { isActive, type DocumentDetail, type DocumentStatus } from './types';
+import { isActive, KIND_LABEL, type DocumentDetail, type DocumentStatus } from './types';
 import { useLiveRefresh } from './use-live';
 
 const RETRYABLE: DocumentStatus[] = ['failed', 'needs_transcription_provider', 'cancelled'];
@@ -97,7 +97,7 @@ export function DocumentDetailView({ id, highlight, quote }: { id: string; highl
             <StatusBadge status={doc.status} step={doc.currentStep} />
             {doc.category && <Badge tone="brand">{doc.category}</Badge>}
             <span className="muted small">
-              {doc.kind.toUpperCase()} · {formatBytes(doc.sizeBytes)} · {pluralize(doc.chunkCount, 'chunk')} · added <Time value={doc.createdAt} /> · cost{' '}
+              {KIND_LABEL[doc.kind]} · {formatBytes(doc.sizeBytes)} · {pluralize(doc.chunkCount, 'chunk')} · added <Time value={doc.createdAt} /> · cost{' '}
               {formatCost(doc.costMicros)}
             </span>
           </span>
@@ -157,7 +157,13 @@ export function DocumentDetailView({ id, highlight, quote }: { id: string; highl
                   <li key={i}>
                     <span>{a.title}</span>
                     {a.ownerHint && <Badge tone="blue">{a.ownerHint}</Badge>}
-                    {a.dueDate ? <DueDate day={a.dueDate} /> : a.dueHint && <Badge tone="amber">due {a.dueHint}</Badge>}
+                    {a.dueDate ? (
+                      <Badge tone="amber">
+                        <DueDate day={a.dueDate} />
+                      </Badge>
+                    ) : (
+                      a.dueHint && <Badge tone="amber">due {a.dueHint}</Badge>
+                    )}
                   </li>
                 ))}
               </ul>

@@ -3,9 +3,8 @@ import { Time } from '@/components/time';
 import { formatBytes } from '@/lib/ui/format';
 import styles from './documents.module.css';
 import { StatusBadge } from './status-badge';
-import type { DocumentSummary } from './types';
+import { KIND_LABEL, type DocumentSummary } from './types';
 
-const KIND_LABEL: Record<DocumentSummary['kind'], string> = { text: 'Text', markdown: 'Markdown', pdf: 'PDF', audio: 'Audio' };
 
 export function DocumentsTable({ documents }: { documents: DocumentSummary[] }) {
   return (

@@ -139,13 +139,18 @@ export function UploadZone({ onUploaded }: { onUploaded: (doc: DocumentSummary) 
                       Open
                     </Link>
                   )}
+                  {item.state !== 'uploading' && (
+                    <button type="button" className={`icon-button ${styles.dismiss}`} aria-label={`Dismiss ${item.name}`} onClick={() => setItems((all) => all.filter((i) => i.key !== item.key))}>
+                      <Icon name="x" size={14} />
+                    </button>
+                  )}
                 </div>
                 {item.state === 'error' ? (
                   <div className={styles.uploadError} role="alert">
                     {item.message}{' '}
                     {item.existingId && (
                       <Link href={`/app/documents/${item.existingId}`} data-testid="upload-existing">
-                        Open the existing document
+                        Open the existing document →
                       </Link>
                     )}
                   </div>

@@ -233,7 +233,13 @@ export function TaskDrawer({
             </div>
           </div>
           <p className="hint">
-            Version {base.version} · updated <Time value={base.updatedAt} /> · created <Time value={base.createdAt} />
+            Created <Time value={base.createdAt} />
+            {base.updatedAt !== base.createdAt && (
+              <>
+                {' '}
+                · changed <Time value={base.updatedAt} />
+              </>
+            )}
           </p>
         </form>
         <div className={styles.drawerFooter}>

@@ -17,7 +17,7 @@ export const auditListEntrySchema = auditEntrySchema
       action: z.string().describe('The action in words, e.g. "Created an API key" or "Tried to delete a role"'),
       actor: z.string().describe('The member\'s name, the API key\'s name, or what else acted'),
       actorDetail: z.string().nullable().describe('The member\'s email, for telling people with the same name apart'),
-      target: z.string().nullable().describe('What was acted on, by name where it can still be named'),
+      target: z.string().nullable().describe('What was acted on, by name; null when it can no longer be named (deleted, or private)'),
     }),
   })
   .meta({ id: 'AuditListEntry' });
@@ -74,10 +74,6 @@ function uuidsOf(values: (string | null | undefined)[]): string[] {
   return [...new Set(values.filter((v): v is string => typeof v === 'string' && isUuid(v)))];
 }
 
-function quoted(kind: string, name: string | undefined): string {
-  return name === undefined ? kind : `${kind} “${name}”`;
-}
-
 export async function describeAuditEntries(tx: Tx, entries: AuditEntry[]): Promise<AuditListEntry[]> {
   const userIds = uuidsOf(entries.filter((e) => e.actor.type === 'user').map((e) => e.actor.id));
   const keyIds = uuidsOf(entries.filter((e) => e.actor.type === 'api_key').map((e) => e.actor.id));
@@ -99,14 +95,15 @@ export async function describeAuditEntries(tx: Tx, entries: AuditEntry[]): Promi
       actorDetail = person?.email ?? (person ? null : e.actor.label);
       if (actorDetail === actor) actorDetail = null;
     } else if (e.actor.type === 'api_key') {
-      actor = quoted('API key', e.actor.id ? keyNames.get(e.actor.id) : undefined);
+      const keyName = e.actor.id ? keyNames.get(e.actor.id) : undefined;
+      actor = keyName === undefined ? 'A deleted API key' : `API key “${keyName}”`;
     } else {
       actor = e.actor.id === 'platform' ? 'Platform operator' : 'Reflex';
     }
-    // A target without an id (asking the assistant, changing settings) is already said by the action.
+    // Only a target that can be named adds anything: "Created a role" already says what kind of thing it was.
     const type = e.target?.id ? e.target.type : null;
     const name = type && e.target?.id ? targetNames.get(type)?.get(e.target.id) : undefined;
-    const target = type ? quoted(TARGET_KIND[type] ?? type, name) : null;
+    const target = type && name !== undefined ? `${TARGET_KIND[type] ?? type} “${name}”` : null;
     return { ...e, display: { action: describeAuditAction(e.action, e.outcome), actor, actorDetail, target } };
   });
 }

@@ -112,7 +112,7 @@ async function existingWithChecksum(tx: Tx, tenantId: string, checksum: string):
 // details.documentId lets a client link to the copy that is already there.
 function duplicate(existing: { id: string; title: string } | undefined, fallbackId: string): AppError {
   const named = existing ? `“${existing.title}”` : 'A document';
-  return new AppError('conflict', `${named} already has exactly this content, so it was not uploaded again. Open the existing document instead.`, {
+  return new AppError('conflict', `${named} already has exactly this content, so it was not uploaded again.`, {
     details: { documentId: existing?.id ?? fallbackId },
   });
 }
