@@ -45,7 +45,7 @@ test('owner signs up, creates an organization, invites a teammate and creates a 
     const link = page.getByTestId('invite-link');
     await expect(link).toHaveValue(/\/invite\//);
     inviteLink = await link.inputValue();
-    expect(inviteLink.startsWith('http://localhost:3100/invite/')).toBe(true);
+    expect(inviteLink.startsWith(`${testInfo.project.use.baseURL}/invite/`)).toBe(true);
     await expect(page.getByTestId('invitation-row')).toContainText(invitee.email);
     await snap(page, testInfo, '05-members-invited');
   });
@@ -177,7 +177,8 @@ test('owner signs up, creates an organization, invites a teammate and creates a 
     await page.getByLabel('Email').fill(owner.email);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect(page).toHaveURL(/\/app$/);
+    // Back to the page that asked for the sign-in, not the dashboard.
+    await expect(page).toHaveURL(/\/app\/members$/);
     // A new session starts without an active organization; the app selects one of the user's own.
     await expect(page.getByTestId('org-switcher')).toContainText(/Analytical Engines|Difference Engines/);
   });

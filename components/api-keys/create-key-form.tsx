@@ -6,6 +6,8 @@ import { Alert } from '@/components/ui';
 import type { Permission } from '@/lib/auth/permissions';
 import { api, errorMessage } from '@/lib/ui/api';
 import type { CreatedApiKey } from '@/lib/ui/types';
+import { LengthHint, tooLong } from '@/components/length-hint';
+import { LIMITS } from '@/lib/validation/text';
 
 const EXPIRY_OPTIONS = [
   { value: 'never', label: 'No expiry' },
@@ -56,8 +58,17 @@ export function CreateKeyForm({ allowed, onCreated, onCancel }: { allowed: reado
       <div className="form-row">
         <div className="field field-grow">
           <label htmlFor="key-name">Name</label>
-          <input id="key-name" className="input" required maxLength={80} placeholder="e.g. CRM sync" value={name} onChange={(e) => setName(e.target.value)} />
-          <span className="hint">So you recognise it later.</span>
+          <input
+            id="key-name"
+            className="input"
+            required
+            placeholder="e.g. CRM sync"
+            value={name}
+            aria-describedby="key-name-hint"
+            aria-invalid={tooLong(name, LIMITS.apiKeyName)}
+            onChange={(e) => setName(e.target.value)}
+          />
+          <LengthHint id="key-name-hint" value={name} max={LIMITS.apiKeyName} label="Name" hint="So you recognise it later." />
         </div>
         <div className="field">
           <label htmlFor="key-expiry">Expires</label>
@@ -86,7 +97,7 @@ export function CreateKeyForm({ allowed, onCreated, onCancel }: { allowed: reado
         <button type="button" className="btn btn-secondary" onClick={onCancel}>
           Cancel
         </button>
-        <button type="submit" className="btn btn-primary" disabled={busy}>
+        <button type="submit" className="btn btn-primary" disabled={busy || tooLong(name, LIMITS.apiKeyName)}>
           {busy ? 'Creating…' : 'Create key'}
         </button>
       </div>

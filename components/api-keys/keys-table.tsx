@@ -4,7 +4,7 @@ import { ConfirmButton } from '@/components/confirm-button';
 import { useToast } from '@/components/toast';
 import { Badge, type BadgeTone } from '@/components/ui';
 import { api, errorMessage } from '@/lib/ui/api';
-import { formatDate, formatRelative } from '@/lib/ui/format';
+import { Time } from '@/components/time';
 import type { ApiKey } from '@/lib/ui/types';
 
 function statusOf(key: ApiKey): { label: string; tone: BadgeTone } {
@@ -60,10 +60,10 @@ export function KeysTable({ keys, onChanged }: { keys: ApiKey[]; onChanged: () =
                   <Scopes scopes={k.scopes} />
                 </td>
                 <td data-label="Last used" className="muted nowrap">
-                  {formatRelative(k.lastUsedAt)}
+                  <Time value={k.lastUsedAt} fallback="Never" />
                 </td>
                 <td data-label="Expires" className="muted nowrap">
-                  {k.expiresAt ? formatDate(k.expiresAt) : 'Never'}
+                  <Time value={k.expiresAt} fallback="Never" />
                 </td>
                 <td data-label="Status">
                   <Badge tone={status.tone}>{status.label}</Badge>

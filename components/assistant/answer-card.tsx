@@ -1,10 +1,11 @@
 import Link from 'next/link';
+import { useCan } from '@/components/shell/me-context';
 import { Badge } from '@/components/ui';
 import styles from './assistant.module.css';
 import { citationHref, type AskCitation, type AskSource } from './ask-client';
 
 export interface Turn {
-  id: number;
+  id: string;
   question: string;
   answer: string;
   sources: AskSource[];
@@ -16,6 +17,8 @@ export interface Turn {
   confidence?: number;
   lowConfidence?: boolean;
   mode?: 'hybrid' | 'keyword';
+  // What retrieval searched for, when a follow-up carried an earlier subject.
+  searchQuery?: string;
 }
 
 function Citations({ citations }: { citations: AskCitation[] }) {
@@ -33,6 +36,27 @@ function Citations({ citations }: { citations: AskCitation[] }) {
         </li>
       ))}
     </ol>
+  );
+}
+
+// "Low confidence" alone leaves people stuck; say why, and what gets better answers.
+function WeakAnswerHint({ provider }: { provider: string | null }) {
+  const can = useCan();
+  const offline = provider === null || provider === 'offline';
+  if (!offline) {
+    return <p className={styles.hint}>Your documents may not say this directly. Try naming the document, or ask about one thing at a time.</p>;
+  }
+  return (
+    <p className={styles.hint} data-testid="weak-answer-hint">
+      This answer comes from the built-in offline extractor, which quotes matching sentences but cannot reason across them.{' '}
+      {can('settings:manage') ? (
+        <>
+          For fuller answers, <Link href="/app/settings">connect a model under Settings → AI</Link>.
+        </>
+      ) : (
+        'For fuller answers, ask an admin to connect a model under Settings → AI.'
+      )}
+    </p>
   );
 }
 
@@ -59,12 +83,18 @@ export function AnswerCard({ turn }: { turn: Turn }) {
             {turn.mode === 'keyword' && <Badge tone="gray" title="The question could not be embedded; keyword matches only">Keyword search</Badge>}
             {turn.provider && (
               <span className="muted small">
-                {turn.provider}
-                {turn.model ? ` · ${turn.model}` : ''}
-                {turn.confidence !== undefined ? ` · confidence ${turn.confidence.toFixed(2)}` : ''}
+                {turn.provider === 'offline' ? 'Offline extractor' : turn.provider}
+                {turn.model && turn.provider !== 'offline' ? ` · ${turn.model}` : ''}
+                {turn.confidence !== undefined ? ` · confidence ${Math.round(turn.confidence * 100)}%` : ''}
               </span>
             )}
           </div>
+        )}
+        {turn.state === 'done' && turn.lowConfidence && <WeakAnswerHint provider={turn.provider ?? null} />}
+        {turn.searchQuery && turn.searchQuery !== turn.question && (
+          <p className="muted small" data-testid="search-query">
+            Understood as a follow-up: searched for “{turn.searchQuery}”.
+          </p>
         )}
         {turn.state === 'done' && others.length > 0 && (
           <details className={styles.sources}>

@@ -22,7 +22,7 @@ function refusal(status: number, body: unknown, retryAfter: string | null): ApiE
 
 // POSTs a question and hands each NDJSON line of the answer stream to onEvent as it arrives.
 export async function askStreaming(
-  body: { question: string; documentIds?: string[] },
+  body: { question: string; documentIds?: string[]; conversationId?: string },
   onEvent: (event: AskEvent) => void,
   signal: AbortSignal,
 ): Promise<void> {

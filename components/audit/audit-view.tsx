@@ -3,14 +3,16 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useCan } from '@/components/shell/me-context';
 import { Alert, Card, EmptyState, PageHeader, Spinner } from '@/components/ui';
-import type { AuditEntry } from '@/lib/audit/query';
+import type { AuditListEntry } from '@/lib/audit/display';
 import { api, errorMessage } from '@/lib/ui/api';
+import type { Member, Page } from '@/lib/ui/types';
+import { useResource } from '@/lib/ui/use-resource';
 import { AuditFilterForm, filterQuery, NO_FILTERS, type AuditFilters } from './audit-filters';
 import { AuditTable } from './audit-table';
 import { VerifyPanel } from './verify-panel';
 
 interface AuditPage {
-  items: AuditEntry[];
+  items: AuditListEntry[];
   nextCursor: string | null;
 }
 
@@ -20,10 +22,12 @@ export function AuditView() {
   const can = useCan();
   const allowed = can('audit:read');
   const [filters, setFilters] = useState<AuditFilters>(NO_FILTERS);
-  const [entries, setEntries] = useState<AuditEntry[]>([]);
+  const [entries, setEntries] = useState<AuditListEntry[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(allowed);
   const [error, setError] = useState<string | null>(null);
+  // People to filter by, when the viewer may list members; otherwise filtering by id remains.
+  const members = useResource<Page<Member>>(allowed && can('members:read') ? '/api/v1/members?limit=100' : null);
 
   const load = useCallback(
     async (after: string | null) => {
@@ -89,7 +93,7 @@ export function AuditView() {
         <VerifyPanel />
       </Card>
       <Card title="Filters">
-        <AuditFilterForm value={filters} onApply={setFilters} />
+        <AuditFilterForm value={filters} onApply={setFilters} people={members.data?.items ?? null} />
       </Card>
       <Card title="Entries" flush>
         {error && <Alert tone="error">{error}</Alert>}

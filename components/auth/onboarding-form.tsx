@@ -4,6 +4,8 @@ import Link from 'next/link';
 import { useState, type FormEvent } from 'react';
 import { useHydrated } from '@/lib/ui/use-hydrated';
 import { Alert } from '@/components/ui';
+import { LengthHint, tooLong } from '@/components/length-hint';
+import { LIMITS } from '@/lib/validation/text';
 import { api, errorMessage } from '@/lib/ui/api';
 import { reloadTo } from '@/lib/ui/navigate';
 
@@ -16,7 +18,7 @@ function slugify(name: string): string {
     .slice(0, 40);
 }
 
-export function OnboardingForm({ firstOrg, userName }: { firstOrg: boolean; userName: string }) {
+export function OnboardingForm({ firstOrg, userName, next }: { firstOrg: boolean; userName: string; next: string }) {
   const [name, setName] = useState('');
   const [slug, setSlug] = useState('');
   const [slugTouched, setSlugTouched] = useState(false);
@@ -33,7 +35,7 @@ export function OnboardingForm({ firstOrg, userName }: { firstOrg: boolean; user
     setError(null);
     try {
       await api('/api/v1/tenants', { method: 'POST', body: { name: orgName, ...(slugTouched && slug ? { slug } : {}) } });
-      reloadTo('/app');
+      reloadTo(next);
     } catch (err) {
       setError(errorMessage(err));
       setBusy(false);
@@ -52,7 +54,18 @@ export function OnboardingForm({ firstOrg, userName }: { firstOrg: boolean; user
         {error && <Alert tone="error">{error}</Alert>}
         <div className="field">
           <label htmlFor="org-name">Organization name</label>
-          <input id="org-name" name="name" className="input" required minLength={2} maxLength={80} placeholder="Acme Inc." onChange={(e) => setName(e.target.value)} />
+          <input
+            id="org-name"
+            name="name"
+            className="input"
+            required
+            minLength={2}
+            placeholder="Acme Inc."
+            aria-describedby="org-name-hint"
+            aria-invalid={tooLong(name, LIMITS.organizationName)}
+            onChange={(e) => setName(e.target.value)}
+          />
+          <LengthHint id="org-name-hint" value={name} max={LIMITS.organizationName} label="Organization name" hint="Shown to everyone you invite." />
         </div>
         <div className="field">
           <label htmlFor="org-slug">URL slug</label>
@@ -70,7 +83,7 @@ export function OnboardingForm({ firstOrg, userName }: { firstOrg: boolean; user
           />
           <span className="hint">Lowercase letters, digits and dashes. Leave as is to derive it from the name.</span>
         </div>
-        <button type="submit" className="btn btn-primary btn-block" disabled={busy || !hydrated}>
+        <button type="submit" className="btn btn-primary btn-block" disabled={busy || !hydrated || tooLong(name, LIMITS.organizationName)}>
           {busy ? 'Creating…' : 'Create organization'}
         </button>
       </form>

@@ -4,6 +4,8 @@ import Link from 'next/link';
 import { useState, type FormEvent } from 'react';
 import { useHydrated } from '@/lib/ui/use-hydrated';
 import { Alert } from '@/components/ui';
+import { LengthHint, tooLong } from '@/components/length-hint';
+import { LIMITS } from '@/lib/validation/text';
 import { api, ApiError, errorMessage } from '@/lib/ui/api';
 import { reloadTo } from '@/lib/ui/navigate';
 
@@ -18,20 +20,22 @@ export function SignUpForm({ next, email: presetEmail }: { next: string | null; 
   const hydrated = useHydrated();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [name, setName] = useState('');
   const query = next ? `?next=${encodeURIComponent(next)}` : '';
 
   // Values come from the form itself, so what was typed before hydration is never lost.
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
-    const name = String(form.get('name') ?? '');
+    const fullName = String(form.get('name') ?? '').trim();
     const email = String(form.get('email') ?? '');
     const password = String(form.get('password') ?? '');
     if (password.length < MIN_PASSWORD) return setError(`Use at least ${MIN_PASSWORD} characters for your password.`);
+    if (fullName.length > LIMITS.personName) return setError(`Your name must be at most ${LIMITS.personName} characters.`);
     setBusy(true);
     setError(null);
     try {
-      await api('/api/auth/sign-up/email', { method: 'POST', body: { name, email, password } });
+      await api('/api/auth/sign-up/email', { method: 'POST', body: { name: fullName, email, password } });
       reloadTo(next ?? '/onboarding');
     } catch (err) {
       setError(describe(err));
@@ -47,7 +51,17 @@ export function SignUpForm({ next, email: presetEmail }: { next: string | null; 
         {error && <Alert tone="error">{error}</Alert>}
         <div className="field">
           <label htmlFor="name">Full name</label>
-          <input id="name" name="name" className="input" autoComplete="name" required maxLength={100} />
+          <input
+            id="name"
+            name="name"
+            className="input"
+            autoComplete="name"
+            required
+            aria-describedby="name-hint"
+            aria-invalid={tooLong(name, LIMITS.personName)}
+            onChange={(e) => setName(e.target.value)}
+          />
+          <LengthHint id="name-hint" value={name} max={LIMITS.personName} label="Name" />
         </div>
         <div className="field">
           <label htmlFor="email">Work email</label>

@@ -9,13 +9,14 @@ import { useCan } from '@/components/shell/me-context';
 import { useToast } from '@/components/toast';
 import { Alert, Badge, Card, PageHeader, Spinner } from '@/components/ui';
 import { api, errorMessage } from '@/lib/ui/api';
-import { formatDate } from '@/lib/ui/format';
-import { DocumentText } from './document-text';
+import { DueDate, Time } from '@/components/time';
+import { formatBytes, pluralize } from '@/lib/ui/format';
+import { DocumentText, findQuote } from './document-text';
 import styles from './documents.module.css';
-import { formatBytes, formatCost } from './format';
+import { formatCost } from './format';
 import { StatusBadge } from './status-badge';
 import { StepTimeline } from './step-timeline';
-import { isActive, type DocumentDetail, type DocumentStatus } from './types';
+import { isActive, KIND_LABEL, type DocumentDetail, type DocumentStatus } from './types';
 import { useLiveRefresh } from './use-live';
 
 const RETRYABLE: DocumentStatus[] = ['failed', 'needs_transcription_provider', 'cancelled'];
@@ -29,7 +30,7 @@ function ruleName(rule: Record<string, unknown>): string {
   return name ? `${name} (${kind})` : kind;
 }
 
-export function DocumentDetailView({ id, highlight }: { id: string; highlight: { start: number; end: number } | null }) {
+export function DocumentDetailView({ id, highlight, quote }: { id: string; highlight: { start: number; end: number } | null; quote: string | null }) {
   const can = useCan();
   const canWrite = can('documents:write');
   const router = useRouter();
@@ -83,6 +84,7 @@ export function DocumentDetailView({ id, highlight }: { id: string; highlight: {
   }
 
   const content = doc.transcript ?? doc.text;
+  const marked = highlight ?? (quote && content ? findQuote(content, quote) : null);
   return (
     <>
       <div className={styles.back}>
@@ -95,7 +97,7 @@ export function DocumentDetailView({ id, highlight }: { id: string; highlight: {
             <StatusBadge status={doc.status} step={doc.currentStep} />
             {doc.category && <Badge tone="brand">{doc.category}</Badge>}
             <span className="muted small">
-              {doc.kind.toUpperCase()} · {formatBytes(doc.sizeBytes)} · {doc.chunkCount} {doc.chunkCount === 1 ? 'chunk' : 'chunks'} · added {formatDate(doc.createdAt)} · cost{' '}
+              {KIND_LABEL[doc.kind]} · {formatBytes(doc.sizeBytes)} · {pluralize(doc.chunkCount, 'chunk')} · added <Time value={doc.createdAt} /> · cost{' '}
               {formatCost(doc.costMicros)}
             </span>
           </span>
@@ -139,14 +141,29 @@ export function DocumentDetailView({ id, highlight }: { id: string; highlight: {
               </div>
             )}
           </Card>
-          <Card title="Action items">
+          <Card
+            title="Action items"
+            actions={
+              doc.actionItems && doc.actionItems.length > 0 && can('tasks:read') ? (
+                <Link className="btn btn-ghost btn-sm" href={`/app/tasks?document=${doc.id}`} data-testid="document-tasks-link">
+                  See them on the board →
+                </Link>
+              ) : undefined
+            }
+          >
             {doc.actionItems && doc.actionItems.length > 0 ? (
               <ul className={styles.actions}>
                 {doc.actionItems.map((a, i) => (
                   <li key={i}>
                     <span>{a.title}</span>
                     {a.ownerHint && <Badge tone="blue">{a.ownerHint}</Badge>}
-                    {a.dueHint && <Badge tone="amber">due {a.dueHint}</Badge>}
+                    {a.dueDate ? (
+                      <Badge tone="amber">
+                        <DueDate day={a.dueDate} />
+                      </Badge>
+                    ) : (
+                      a.dueHint && <Badge tone="amber">due {a.dueHint}</Badge>
+                    )}
                   </li>
                 ))}
               </ul>
@@ -155,7 +172,7 @@ export function DocumentDetailView({ id, highlight }: { id: string; highlight: {
             )}
           </Card>
           <Card title={doc.transcript !== null ? 'Transcript' : 'Content'} flush>
-            {content !== null ? <DocumentText text={content} highlight={highlight} /> : <p className={`muted ${styles.padded}`}>No text extracted yet.</p>}
+            {content !== null ? <DocumentText text={content} highlight={marked} /> : <p className={`muted ${styles.padded}`}>No text extracted yet.</p>}
           </Card>
         </div>
         <div className={styles.detailSide}>
@@ -192,7 +209,11 @@ export function DocumentDetailView({ id, highlight }: { id: string; highlight: {
           </Card>
           <Card title="Pipeline" description="Each step with the provider that ran it, its latency and cost.">
             <StepTimeline steps={doc.steps} />
-            {doc.processedAt && <p className="muted small">Processed {formatDate(doc.processedAt)}.</p>}
+            {doc.processedAt && (
+              <p className="muted small">
+                Processed <Time value={doc.processedAt} />.
+              </p>
+            )}
           </Card>
         </div>
       </div>

@@ -1,11 +1,10 @@
 import Link from 'next/link';
-import { formatRelative } from '@/lib/ui/format';
+import { Time } from '@/components/time';
+import { formatBytes } from '@/lib/ui/format';
 import styles from './documents.module.css';
-import { formatBytes } from './format';
 import { StatusBadge } from './status-badge';
-import type { DocumentSummary } from './types';
+import { KIND_LABEL, type DocumentSummary } from './types';
 
-const KIND_LABEL: Record<DocumentSummary['kind'], string> = { text: 'Text', markdown: 'Markdown', pdf: 'PDF', audio: 'Audio' };
 
 export function DocumentsTable({ documents }: { documents: DocumentSummary[] }) {
   return (
@@ -51,8 +50,8 @@ export function DocumentsTable({ documents }: { documents: DocumentSummary[] }) 
                   )}
                 </div>
               </td>
-              <td data-label="Added" className="align-right nowrap muted" title={d.createdAt}>
-                {formatRelative(d.createdAt)}
+              <td data-label="Added" className="align-right nowrap muted">
+                <Time value={d.createdAt} />
               </td>
             </tr>
           ))}

@@ -6,12 +6,6 @@ export function formatCost(micros: number): string {
   return dollars >= 0.01 ? `$${dollars.toFixed(2)}` : `$${dollars.toFixed(6).replace(/0+$/, '')}`;
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-
 export function formatMs(ms: number | null): string {
   if (ms === null) return '—';
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;

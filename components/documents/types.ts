@@ -6,6 +6,8 @@ export type { DocumentDetail, DocumentSummary };
 export type DocumentStatus = DocumentSummary['status'];
 export type DocumentStep = DocumentDetail['steps'][number];
 
+export const KIND_LABEL: Record<DocumentSummary['kind'], string> = { text: 'Text', markdown: 'Markdown', pdf: 'PDF', audio: 'Audio' };
+
 export const DOCUMENT_STATUS_OPTIONS: readonly DocumentStatus[] = [
   'queued',
   'processing',

@@ -3,11 +3,15 @@
 import Link from 'next/link';
 import { useRef, useState, type DragEvent, type FormEvent } from 'react';
 import { Icon } from '@/components/icons';
+import { LengthHint } from '@/components/length-hint';
+import { useMe } from '@/components/shell/me-context';
+import { UPLOAD_LIMITS } from '@/lib/documents/limits';
 import { api, errorMessage } from '@/lib/ui/api';
+import { formatBytes } from '@/lib/ui/format';
+import { LIMITS } from '@/lib/validation/text';
 import styles from './documents.module.css';
-import { formatBytes } from './format';
 import type { DocumentSummary } from './types';
-import { isDuplicate, uploadFile } from './upload';
+import { duplicateOf, uploadFile } from './upload';
 
 const ACCEPT = '.txt,.md,.markdown,.pdf,.wav,.mp3,.m4a,.webm,text/plain,text/markdown,application/pdf,audio/*';
 
@@ -19,11 +23,24 @@ interface UploadItem {
   state: 'uploading' | 'done' | 'error';
   message?: string;
   documentId?: string;
+  // Set when the file was already uploaded: the document that holds it.
+  existingId?: string;
+}
+
+const PLAN_NAMES: Record<string, string> = { standard: 'Standard', professional: 'Professional', enterprise: 'Enterprise' };
+
+// The plan's upload limit, known before anything is sent; unknown plans fall back to the smallest.
+function limitFor(plan: string | undefined): number {
+  return plan === 'professional' || plan === 'enterprise' ? UPLOAD_LIMITS[plan] : UPLOAD_LIMITS.standard;
 }
 
 let nextKey = 1;
 
 export function UploadZone({ onUploaded }: { onUploaded: (doc: DocumentSummary) => void }) {
+  const me = useMe();
+  const plan = me.tenant?.plan;
+  const limit = limitFor(plan);
+  const planName = PLAN_NAMES[plan ?? ''] ?? 'your';
   const input = useRef<HTMLInputElement>(null);
   const [dragging, setDragging] = useState(false);
   const [items, setItems] = useState<UploadItem[]>([]);
@@ -35,15 +52,19 @@ export function UploadZone({ onUploaded }: { onUploaded: (doc: DocumentSummary) 
     for (const file of Array.from(files)) {
       const key = nextKey++;
       const item: UploadItem = { key, name: file.name, size: file.size, progress: 0, state: 'uploading' };
+      // Too large for the plan: said at once, instead of after the whole file has been sent.
+      if (file.size > limit) {
+        const message = `This file is ${formatBytes(file.size)}; the ${planName} plan uploads files up to ${formatBytes(limit)}. Split it into smaller files, or ask an admin about a larger plan.`;
+        setItems((all) => [{ ...item, state: 'error' as const, message }, ...all].slice(0, 8));
+        continue;
+      }
       setItems((all) => [item, ...all].slice(0, 8));
       uploadFile(file, (progress) => update(key, { progress }))
         .then((doc) => {
           update(key, { state: 'done', progress: 1, documentId: doc.id });
           onUploaded(doc);
         })
-        .catch((err: unknown) =>
-          update(key, { state: 'error', message: isDuplicate(err) ? 'Already uploaded: this exact file is in the list.' : errorMessage(err) }),
-        );
+        .catch((err: unknown) => update(key, { state: 'error', message: errorMessage(err), existingId: duplicateOf(err) ?? undefined }));
     }
   }
 
@@ -71,7 +92,10 @@ export function UploadZone({ onUploaded }: { onUploaded: (doc: DocumentSummary) 
           </span>
           <div>
             <div className={styles.dropTitle}>Drop files here to upload</div>
-            <div className="muted small">Text, Markdown, PDF or audio (WAV, MP3, M4A, WebM). Each file is processed in the background.</div>
+            <div className="muted small">
+              Text, Markdown, PDF or audio (WAV, MP3, M4A, WebM), up to {formatBytes(limit)} per file on the {planName} plan. Each file is processed in
+              the background.
+            </div>
           </div>
           <div className={styles.dropActions}>
             <button type="button" className="btn btn-primary" onClick={() => input.current?.click()}>
@@ -115,9 +139,21 @@ export function UploadZone({ onUploaded }: { onUploaded: (doc: DocumentSummary) 
                       Open
                     </Link>
                   )}
+                  {item.state !== 'uploading' && (
+                    <button type="button" className={`icon-button ${styles.dismiss}`} aria-label={`Dismiss ${item.name}`} onClick={() => setItems((all) => all.filter((i) => i.key !== item.key))}>
+                      <Icon name="x" size={14} />
+                    </button>
+                  )}
                 </div>
                 {item.state === 'error' ? (
-                  <div className={styles.uploadError}>{item.message}</div>
+                  <div className={styles.uploadError} role="alert">
+                    {item.message}{' '}
+                    {item.existingId && (
+                      <Link href={`/app/documents/${item.existingId}`} data-testid="upload-existing">
+                        Open the existing document →
+                      </Link>
+                    )}
+                  </div>
                 ) : (
                   <div
                     className={styles.progress}
@@ -162,7 +198,16 @@ function PasteForm({ onDone }: { onDone: (doc: DocumentSummary) => void }) {
     <form className="stack" onSubmit={submit}>
       <div className="field">
         <label htmlFor="paste-title">Title</label>
-        <input id="paste-title" className="input" maxLength={300} placeholder="Optional: taken from the first line otherwise" value={title} onChange={(e) => setTitle(e.target.value)} />
+        <input
+          id="paste-title"
+          className="input"
+          placeholder="Optional: taken from the first line otherwise"
+          value={title}
+          aria-describedby="paste-title-hint"
+          aria-invalid={title.trim().length > LIMITS.documentTitle}
+          onChange={(e) => setTitle(e.target.value)}
+        />
+        <LengthHint id="paste-title-hint" value={title} max={LIMITS.documentTitle} label="Title" />
       </div>
       <div className="field">
         <label htmlFor="paste-text">Text</label>
@@ -170,7 +215,7 @@ function PasteForm({ onDone }: { onDone: (doc: DocumentSummary) => void }) {
       </div>
       {error && <div className={styles.uploadError}>{error}</div>}
       <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={busy || text.trim() === ''}>
+        <button type="submit" className="btn btn-primary" disabled={busy || text.trim() === '' || title.trim().length > LIMITS.documentTitle}>
           {busy ? 'Adding…' : 'Add document'}
         </button>
       </div>

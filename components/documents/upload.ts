@@ -33,8 +33,9 @@ export function uploadFile(file: File, onProgress: (fraction: number) => void): 
   });
 }
 
-// A duplicate answers 409 with the existing document's id in error.details; ApiError keeps only code and message,
-// so the id is looked up again by the caller when needed.
-export function isDuplicate(err: unknown): boolean {
-  return err instanceof ApiError && err.status === 409;
+// A duplicate answers 409 with the existing document's id in error.details.
+export function duplicateOf(err: unknown): string | null {
+  if (!(err instanceof ApiError) || err.status !== 409 || typeof err.details !== 'object' || err.details === null) return null;
+  const id: unknown = Reflect.get(err.details, 'documentId');
+  return typeof id === 'string' ? id : null;
 }

@@ -4,7 +4,7 @@ import { ConfirmButton } from '@/components/confirm-button';
 import { useToast } from '@/components/toast';
 import { Badge, EmptyState } from '@/components/ui';
 import { api, errorMessage } from '@/lib/ui/api';
-import { formatRelative } from '@/lib/ui/format';
+import { Time } from '@/components/time';
 import type { Invitation } from '@/lib/ui/types';
 
 export function InvitationsTable({ invitations, canManage, onChanged }: { invitations: Invitation[]; canManage: boolean; onChanged: () => Promise<void> }) {
@@ -38,7 +38,7 @@ export function InvitationsTable({ invitations, canManage, onChanged }: { invita
                 <Badge>{inv.role.name}</Badge>
               </td>
               <td data-label="Expires" className="muted nowrap">
-                {formatRelative(inv.expiresAt)}
+                <Time value={inv.expiresAt} />
               </td>
               {canManage && (
                 <td data-label="Actions" className="align-right">

@@ -3,6 +3,8 @@
 import { useState, type FormEvent } from 'react';
 import { SecretField } from '@/components/copy-button';
 import { Icon } from '@/components/icons';
+import { Time } from '@/components/time';
+import { formatDate } from '@/lib/ui/format';
 import { Alert } from '@/components/ui';
 import { api, errorMessage } from '@/lib/ui/api';
 import type { CreatedInvitation, Role } from '@/lib/ui/types';
@@ -66,7 +68,7 @@ export function InviteForm({ roles, onInvited }: { roles: Role[]; onInvited: () 
       {created && (
         <div className="reveal" data-testid="invite-created">
           <Alert tone="success" title={`Invitation created for ${created.email}`}>
-            Send them this link. It is shown only once and expires on {new Date(created.expiresAt).toLocaleDateString()}.
+            Send them this link. It is shown only once and expires <Time value={created.expiresAt} /> ({formatDate(created.expiresAt)}).
           </Alert>
           <SecretField value={created.acceptUrl} label="Invitation link" testId="invite-link" />
           <button type="button" className="btn btn-ghost btn-sm" onClick={() => setCreated(null)}>

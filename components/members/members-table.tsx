@@ -5,7 +5,8 @@ import { useToast } from '@/components/toast';
 import { Avatar, Badge } from '@/components/ui';
 import type { Permission } from '@/lib/auth/permissions';
 import { api, errorMessage } from '@/lib/ui/api';
-import { formatDate, initials } from '@/lib/ui/format';
+import { Time } from '@/components/time';
+import { initials } from '@/lib/ui/format';
 import { canGrant } from '@/lib/ui/roles';
 import type { Member, Role } from '@/lib/ui/types';
 
@@ -87,7 +88,7 @@ export function MembersTable({
                   )}
                 </td>
                 <td data-label="Joined" className="muted nowrap">
-                  {formatDate(m.createdAt)}
+                  <Time value={m.createdAt} />
                 </td>
                 {canManage && (
                   <td data-label="Actions" className="align-right">

@@ -2,6 +2,8 @@
 
 import { useState, type FormEvent } from 'react';
 import { useToast } from '@/components/toast';
+import { LengthHint, tooLong } from '@/components/length-hint';
+import { LIMITS } from '@/lib/validation/text';
 import { Alert } from '@/components/ui';
 import type { Permission } from '@/lib/auth/permissions';
 import { api, errorMessage } from '@/lib/ui/api';
@@ -37,18 +39,30 @@ export function RoleForm({ allowed, onCreated, onCancel }: { allowed: readonly P
       <div className="form-row">
         <div className="field field-grow">
           <label htmlFor="role-name">Name</label>
-          <input id="role-name" className="input" required maxLength={60} placeholder="e.g. Analyst" value={name} onChange={(e) => setName(e.target.value)} />
+          <input
+            id="role-name"
+            className="input"
+            required
+            placeholder="e.g. Analyst"
+            value={name}
+            aria-describedby="role-name-hint"
+            aria-invalid={tooLong(name, LIMITS.roleName)}
+            onChange={(e) => setName(e.target.value)}
+          />
+          <LengthHint id="role-name-hint" value={name} max={LIMITS.roleName} label="Name" />
         </div>
         <div className="field field-grow">
           <label htmlFor="role-description">Description</label>
           <input
             id="role-description"
             className="input"
-            maxLength={300}
             placeholder="What people with this role do"
             value={description}
+            aria-describedby="role-description-hint"
+            aria-invalid={tooLong(description, LIMITS.roleDescription)}
             onChange={(e) => setDescription(e.target.value)}
           />
+          <LengthHint id="role-description-hint" value={description} max={LIMITS.roleDescription} label="Description" />
         </div>
       </div>
       <PermissionPicker name="role-permissions" value={permissions} onChange={setPermissions} allowed={allowed} />
@@ -57,7 +71,7 @@ export function RoleForm({ allowed, onCreated, onCancel }: { allowed: readonly P
         <button type="button" className="btn btn-secondary" onClick={onCancel}>
           Cancel
         </button>
-        <button type="submit" className="btn btn-primary" disabled={busy}>
+        <button type="submit" className="btn btn-primary" disabled={busy || tooLong(name, LIMITS.roleName) || tooLong(description, LIMITS.roleDescription)}>
           {busy ? 'Creating…' : 'Create role'}
         </button>
       </div>

@@ -53,7 +53,9 @@ export function OrgSwitcher() {
         <OrgMark name={current?.name ?? '?'} />
         <span className="org-switcher-text">
           <span className="org-switcher-label">Organization</span>
-          <span className="org-switcher-name">{current?.name ?? 'No organization'}</span>
+          <span className="org-switcher-name" title={current?.name}>
+            {current?.name ?? 'No organization'}
+          </span>
         </span>
         <Icon name="chevronDown" size={16} />
       </button>

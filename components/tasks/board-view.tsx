@@ -5,6 +5,8 @@ import { Icon } from '@/components/icons';
 import type { BoardColumn, Task } from '@/lib/tasks/schemas';
 import { TaskCard } from './task-card';
 import styles from './tasks.module.css';
+import { LengthHint, tooLong } from '@/components/length-hint';
+import { LIMITS } from '@/lib/validation/text';
 
 // The columns and cards, with two ways to move a card: HTML5 drag and drop, and the keyboard (Space picks a
 // card up, arrows move it, Space drops it, Escape puts it back), announced through the board's live region.
@@ -35,6 +37,7 @@ export function BoardView({
   onOpen,
   onCreate,
   announce,
+  lane = false,
 }: {
   columns: BoardColumn[];
   all: Map<string, Task[]>;
@@ -44,6 +47,9 @@ export function BoardView({
   onOpen: (task: Task) => void;
   onCreate: (column: BoardColumn, title: string) => Promise<boolean>;
   announce: (message: string) => void;
+  // One document's lane of a grouped board: its cards need no source line, counts are the lane's own, and new
+  // tasks are added outside the lanes.
+  lane?: boolean;
 }) {
   const [pickup, setPickup] = useState<Pickup | null>(null);
   const [dragId, setDragId] = useState<string | null>(null);
@@ -154,7 +160,7 @@ export function BoardView({
   }
 
   return (
-    <div className={styles.board} data-testid="task-board">
+    <div className={`${styles.board} ${lane ? styles.laneBoard : ''}`} data-testid={lane ? 'task-lane-board' : 'task-board'}>
       {columns.map((column, ci) => {
         const shown = shownIn(ci, column);
         const total = (all.get(column.id) ?? []).length;
@@ -164,8 +170,8 @@ export function BoardView({
               <h2 id={`col-${column.id}`} className={styles.columnTitle}>
                 {column.name}
               </h2>
-              <span className={styles.count} aria-label={`${shown.length} of ${total} tasks shown`}>
-                {shown.length === total ? total : `${shown.length}/${total}`}
+              <span className={styles.count} aria-label={lane ? `${shown.length} tasks` : `${shown.length} of ${total} tasks shown`}>
+                {lane || shown.length === total ? shown.length : `${shown.length}/${total}`}
               </span>
             </header>
             <ul
@@ -188,6 +194,7 @@ export function BoardView({
                     picked={pickup?.taskId === task.id}
                     dragging={dragId === task.id}
                     position={`${column.name}, ${i + 1} of ${shown.length}`}
+                    showSource={!lane}
                     onOpen={() => {
                       setPickup(null);
                       onOpen(task);
@@ -210,7 +217,7 @@ export function BoardView({
                 <li className={styles.marker} aria-hidden="true" />
               )}
             </ul>
-            {canWrite && <AddTask column={column} onCreate={onCreate} />}
+            {canWrite && !lane && <AddTask column={column} onCreate={onCreate} />}
           </section>
         );
       })}
@@ -255,18 +262,19 @@ function AddTask({ column, onCreate }: { column: BoardColumn; onCreate: (column:
         aria-label={`New task in ${column.name}`}
         placeholder="What needs doing?"
         value={title}
-        maxLength={500}
+        aria-invalid={tooLong(title, LIMITS.taskTitle)}
         autoFocus
         onChange={(e) => setTitle(e.target.value)}
         onKeyDown={(e) => {
           if (e.key === 'Escape') setOpen(false);
         }}
       />
+      <LengthHint value={title} max={LIMITS.taskTitle} label="Title" />
       <span className="form-actions">
         <button type="button" className="btn btn-sm btn-ghost" onClick={() => setOpen(false)}>
           Cancel
         </button>
-        <button type="submit" className="btn btn-sm btn-primary" disabled={busy || !title.trim()}>
+        <button type="submit" className="btn btn-sm btn-primary" disabled={busy || !title.trim() || tooLong(title, LIMITS.taskTitle)}>
           Add
         </button>
       </span>

@@ -7,6 +7,8 @@ import type { BoardColumn } from '@/lib/tasks/schemas';
 import { errorMessage } from '@/lib/ui/api';
 import { saveColumns } from './task-api';
 import styles from './tasks.module.css';
+import { tooLong } from '@/components/length-hint';
+import { LIMITS } from '@/lib/validation/text';
 
 interface Row {
   id?: string;
@@ -85,7 +87,13 @@ export function ColumnEditor({
           <p className="hint">Rename, reorder or add columns. A column can be deleted once it holds no tasks.</p>
           {rows.map((r, i) => (
             <div key={r.id ?? `new-${i}`} className={styles.columnRow}>
-              <input className="input input-sm" aria-label={`Column ${i + 1} name`} value={r.name} maxLength={60} onChange={(e) => update(i, { name: e.target.value })} />
+              <input
+                className="input input-sm"
+                aria-label={`Column ${i + 1} name`}
+                aria-invalid={tooLong(r.name, LIMITS.columnName)}
+                value={r.name}
+                onChange={(e) => update(i, { name: e.target.value })}
+              />
               <button type="button" className="btn btn-sm btn-ghost" aria-label={`Move ${r.name} up`} disabled={i === 0} onClick={() => swap(i, i - 1)}>
                 ↑
               </button>
@@ -104,6 +112,11 @@ export function ColumnEditor({
               </button>
             </div>
           ))}
+          {rows.some((r) => tooLong(r.name, LIMITS.columnName)) && (
+            <span className="hint hint-error" role="alert">
+              Column names must be at most {LIMITS.columnName} characters; shorten the one marked in red.
+            </span>
+          )}
           <button type="button" className="btn btn-sm btn-secondary" onClick={() => setRows((all) => [...all, { name: 'New column', tasks: 0 }])} disabled={rows.length >= 20}>
             <Icon name="plus" size={15} /> Add column
           </button>
@@ -114,7 +127,7 @@ export function ColumnEditor({
             <button type="button" className="btn btn-secondary" onClick={onClose}>
               Cancel
             </button>
-            <button type="button" className="btn btn-primary" disabled={busy || rows.some((r) => !r.name.trim())} onClick={save}>
+            <button type="button" className="btn btn-primary" disabled={busy || rows.some((r) => !r.name.trim() || tooLong(r.name, LIMITS.columnName))} onClick={save}>
               {busy ? 'Saving…' : 'Save columns'}
             </button>
           </span>

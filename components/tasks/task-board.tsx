@@ -1,6 +1,8 @@
 'use client';
 
+import Link from 'next/link';
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Icon } from '@/components/icons';
 import { useCan, useMe } from '@/components/shell/me-context';
 import { useToast } from '@/components/toast';
 import { Alert, PageHeader, Spinner } from '@/components/ui';
@@ -8,11 +10,13 @@ import { useEventStream, type ConnectionState } from '@/lib/realtime/browser-str
 import { rankBetween } from '@/lib/tasks/rank';
 import type { BoardColumn, Task } from '@/lib/tasks/schemas';
 import { errorMessage } from '@/lib/ui/api';
+import { pluralize } from '@/lib/ui/format';
 import type { Member } from '@/lib/ui/types';
 import { BoardView, type MoveRequest } from './board-view';
 import { ColumnEditor } from './column-editor';
 import { createTask, patchTask } from './task-api';
 import { TaskDrawer, type AssigneeOption } from './task-drawer';
+import { SourceFilter, sourceKeyOf, sourcesOf } from './source-filter';
 import { compareRank, loadBoard, useBoardState } from './use-board';
 import styles from './tasks.module.css';
 
@@ -46,7 +50,17 @@ function optimisticRank(before: Task | null, after: Task | null, fallback: strin
   }
 }
 
-export function TaskBoard() {
+const GROUPING_KEY = 'reflex.board.groupBySource';
+
+export interface BoardFilters {
+  // A source document id, "none" (added by hand), or '' for all.
+  document: string;
+  assignee: string;
+  // A task to open once the board has loaded (a link from the dashboard).
+  task: string | null;
+}
+
+export function TaskBoard({ initial }: { initial: BoardFilters }) {
   const me = useMe();
   const can = useCan();
   const toast = useToast();
@@ -57,10 +71,23 @@ export function TaskBoard() {
   const [resumeFrom, setResumeFrom] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
-  const [openId, setOpenId] = useState<string | null>(null);
+  const [openId, setOpenId] = useState<string | null>(initial.task);
   const [editingColumns, setEditingColumns] = useState(false);
-  const [assigneeFilter, setAssigneeFilter] = useState('');
+  const [assigneeFilter, setAssigneeFilter] = useState(initial.assignee);
   const [labelFilter, setLabelFilter] = useState('');
+  const [sourceFilter, setSourceFilter] = useState(initial.document);
+  const [grouped, setGrouped] = useState(false);
+
+  // The grouping is a personal preference of this browser.
+  useEffect(() => {
+    // Reading the stored preference after hydration is what this effect is for.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
+    setGrouped(window.localStorage.getItem(GROUPING_KEY) === '1');
+  }, []);
+  const setGrouping = (on: boolean) => {
+    setGrouped(on);
+    window.localStorage.setItem(GROUPING_KEY, on ? '1' : '0');
+  };
   const [announcement, setAnnouncement] = useState('');
 
   const reload = useCallback(async () => {
@@ -116,6 +143,8 @@ export function TaskBoard() {
     return [...byId].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
   }, [members, tasks, me.user]);
 
+  const sources = useMemo(() => sourcesOf(tasks), [tasks]);
+
   const { all, visible, counts } = useMemo(() => {
     const allMap = new Map<string, Task[]>();
     const visibleMap = new Map<string, Task[]>();
@@ -123,7 +152,8 @@ export function TaskBoard() {
     const matches = (t: Task) =>
       (assigneeFilter === '' ||
         (assigneeFilter === 'none' ? t.assigneeId === null : assigneeFilter === 'me' ? t.assigneeId === me.user?.id : t.assigneeId === assigneeFilter)) &&
-      (labelFilter === '' || t.labels.includes(labelFilter));
+      (labelFilter === '' || t.labels.includes(labelFilter)) &&
+      (sourceFilter === '' || sourceKeyOf(t) === sourceFilter);
     for (const c of state.columns) {
       const inColumn = tasks.filter((t) => t.columnId === c.id);
       allMap.set(c.id, inColumn);
@@ -131,7 +161,20 @@ export function TaskBoard() {
       countMap.set(c.id, inColumn.length);
     }
     return { all: allMap, visible: visibleMap, counts: countMap };
-  }, [state.columns, tasks, assigneeFilter, labelFilter, me.user?.id]);
+  }, [state.columns, tasks, assigneeFilter, labelFilter, sourceFilter, me.user?.id]);
+
+  // Lanes of a grouped board: the visible tasks of each source, in the same columns.
+  const lanes = useMemo(() => {
+    if (!grouped) return [];
+    return sources
+      .filter((s) => sourceFilter === '' || s.key === sourceFilter)
+      .map((source) => {
+        const laneVisible = new Map<string, Task[]>();
+        for (const [columnId, list] of visible) laneVisible.set(columnId, list.filter((t) => sourceKeyOf(t) === source.key));
+        return { source, visible: laneVisible, shown: [...laneVisible.values()].reduce((n, l) => n + l.length, 0) };
+      })
+      .filter((l) => l.shown > 0);
+  }, [grouped, sources, sourceFilter, visible]);
 
   async function move({ task, column, position, before, after }: MoveRequest) {
     force({ ...task, columnId: column.id, status: column.key, rank: optimisticRank(before, after, task.rank) });
@@ -209,6 +252,10 @@ export function TaskBoard() {
             ))}
           </select>
         </div>
+        <label className={styles.groupToggle}>
+          <input type="checkbox" checked={grouped} onChange={(e) => setGrouping(e.target.checked)} data-testid="group-by-source" />
+          Group by document
+        </label>
         <span className={styles.grow} />
         <span
           className={`${styles.connection} ${connection === 'live' ? styles.live : styles.waiting}`}
@@ -228,9 +275,40 @@ export function TaskBoard() {
       <div className="sr-only" aria-live="assertive" aria-atomic="true" data-testid="board-announcer">
         {announcement}
       </div>
+      <SourceFilter sources={sources} value={sourceFilter} onChange={setSourceFilter} />
       {error && <Alert tone="error">{error}</Alert>}
       {loading ? (
         <Spinner label="Loading the board" />
+      ) : grouped && tasks.length > 0 ? (
+        <div className={styles.lanes}>
+          {lanes.length === 0 && <p className="muted">No tasks match these filters.</p>}
+          {lanes.map((l) => (
+            <section key={l.source.key} className={styles.lane} aria-label={l.source.title} data-testid="task-lane">
+              <header className={styles.laneHeader}>
+                <Icon name={l.source.documentId ? 'file' : 'edit'} size={15} />
+                {l.source.documentId ? (
+                  <Link href={`/app/documents/${l.source.documentId}`} className={styles.laneTitle} title={l.source.title}>
+                    {l.source.title}
+                  </Link>
+                ) : (
+                  <span className={styles.laneTitle}>{l.source.title}</span>
+                )}
+                <span className="muted small">{pluralize(l.shown, 'task')}</span>
+              </header>
+              <BoardView
+                lane
+                columns={state.columns}
+                all={all}
+                visible={l.visible}
+                canWrite={canWrite}
+                onMove={(m) => void move(m)}
+                onOpen={(t) => setOpenId(t.id)}
+                onCreate={create}
+                announce={setAnnouncement}
+              />
+            </section>
+          ))}
+        </div>
       ) : (
         <BoardView
           columns={state.columns}

@@ -1,13 +1,17 @@
 'use client';
 
+import Link from 'next/link';
 import type { DragEvent, KeyboardEvent, Ref } from 'react';
+import { Icon } from '@/components/icons';
+import { DueDate } from '@/components/time';
 import { Avatar } from '@/components/ui';
 import type { Task } from '@/lib/tasks/schemas';
-import { formatDate, initials } from '@/lib/ui/format';
+import { initials } from '@/lib/ui/format';
 import styles from './tasks.module.css';
 
-function isOverdue(due: string | null): boolean {
-  return due !== null && due < new Date().toISOString().slice(0, 10);
+// The document a task came from, opened at the sentence it was found in.
+export function sourceHref(source: NonNullable<Task['source']>): string {
+  return `/app/documents/${source.documentId}${source.quote ? `?quote=${encodeURIComponent(source.quote)}` : ''}`;
 }
 
 export function TaskCard({
@@ -17,6 +21,7 @@ export function TaskCard({
   picked,
   dragging,
   position,
+  showSource = true,
   onOpen,
   onKeyDown,
   onDragStart,
@@ -28,6 +33,7 @@ export function TaskCard({
   picked: boolean;
   dragging: boolean;
   position: string;
+  showSource?: boolean;
   onOpen: () => void;
   onKeyDown: (e: KeyboardEvent<HTMLDivElement>) => void;
   onDragStart: (e: DragEvent<HTMLDivElement>) => void;
@@ -54,15 +60,14 @@ export function TaskCard({
         onDragEnd={onDragEnd}
       >
         <span className={styles.cardTitle}>{task.title}</span>
-        {(task.labels.length > 0 || task.dueDate || task.assignee || task.source) && (
+        {(task.labels.length > 0 || task.dueDate || task.assignee) && (
           <span className={styles.cardMeta}>
             {task.labels.map((l) => (
               <span key={l} className={styles.label}>
                 {l}
               </span>
             ))}
-            {task.dueDate && <span className={isOverdue(task.dueDate) ? styles.overdue : undefined}>Due {formatDate(`${task.dueDate}T12:00:00Z`)}</span>}
-            {task.source && <span className={styles.source}>from a document</span>}
+            {task.dueDate && <DueDate day={task.dueDate} overdueClassName={styles.overdue} />}
             <span className={styles.spacer} />
             {task.assignee && (
               <span title={`Assigned to ${task.assignee.name}`}>
@@ -70,6 +75,20 @@ export function TaskCard({
               </span>
             )}
           </span>
+        )}
+        {showSource && task.source && (
+          // A link inside the card: following it must not also open the card.
+          <Link
+            href={sourceHref(task.source)}
+            className={styles.source}
+            title={task.source.quote ? `“${task.source.quote}”` : undefined}
+            data-testid="task-source"
+            onClick={(e) => e.stopPropagation()}
+            onKeyDown={(e) => e.stopPropagation()}
+          >
+            <Icon name="file" size={13} />
+            <span className={styles.sourceTitle}>{task.source.documentTitle ?? 'Deleted document'}</span>
+          </Link>
         )}
       </div>
     </li>

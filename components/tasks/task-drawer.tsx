@@ -1,14 +1,18 @@
 'use client';
 
+import Link from 'next/link';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { ConfirmButton } from '@/components/confirm-button';
 import { Icon } from '@/components/icons';
 import { Alert } from '@/components/ui';
 import type { BoardColumn, Task } from '@/lib/tasks/schemas';
 import { errorMessage } from '@/lib/ui/api';
-import { formatRelative } from '@/lib/ui/format';
+import { Time } from '@/components/time';
 import { deleteTask, patchTask, type TaskPatch } from './task-api';
+import { sourceHref } from './task-card';
 import styles from './tasks.module.css';
+import { LengthHint, tooLong } from '@/components/length-hint';
+import { LIMITS } from '@/lib/validation/text';
 
 export interface AssigneeOption {
   id: string;
@@ -159,9 +163,35 @@ export function TaskDrawer({
             </Alert>
           )}
           {error && <Alert tone="error">{error}</Alert>}
+          {base.source && (
+            <section className={styles.provenance} data-testid="task-provenance" aria-label="Where this task came from">
+              <div className={styles.provenanceHead}>
+                <Icon name="file" size={14} />
+                {base.source.documentTitle ? (
+                  <span>
+                    From <Link href={sourceHref(base.source)}>{base.source.documentTitle}</Link>
+                  </span>
+                ) : (
+                  <span>From a document that has since been deleted</span>
+                )}
+              </div>
+              {base.source.quote && <blockquote className={styles.quote}>{base.source.quote}</blockquote>}
+            </section>
+          )}
           <div className="field">
             <label htmlFor="task-title">Title</label>
-            <input ref={firstField} id="task-title" className="input" value={form.title} onChange={set('title')} maxLength={500} required disabled={!canWrite} />
+            <input
+              ref={firstField}
+              id="task-title"
+              className="input"
+              value={form.title}
+              onChange={set('title')}
+              required
+              disabled={!canWrite}
+              aria-describedby="task-title-hint"
+              aria-invalid={tooLong(form.title, LIMITS.taskTitle)}
+            />
+            <LengthHint id="task-title-hint" value={form.title} max={LIMITS.taskTitle} label="Title" />
           </div>
           <div className="field">
             <label htmlFor="task-description">Description</label>
@@ -203,8 +233,13 @@ export function TaskDrawer({
             </div>
           </div>
           <p className="hint">
-            Version {base.version} · updated {formatRelative(base.updatedAt)}
-            {base.source ? ' · created from a document action item' : ''}
+            Created <Time value={base.createdAt} />
+            {base.updatedAt !== base.createdAt && (
+              <>
+                {' '}
+                · changed <Time value={base.updatedAt} />
+              </>
+            )}
           </p>
         </form>
         <div className={styles.drawerFooter}>
@@ -229,7 +264,7 @@ export function TaskDrawer({
               {canWrite ? 'Cancel' : 'Close'}
             </button>
             {canWrite && (
-              <button type="submit" form="task-form" className="btn btn-primary" disabled={busy || !dirty}>
+              <button type="submit" form="task-form" className="btn btn-primary" disabled={busy || !dirty || tooLong(form.title, LIMITS.taskTitle)}>
                 {busy ? 'Saving…' : 'Save'}
               </button>
             )}

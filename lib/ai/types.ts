@@ -143,6 +143,11 @@ export const extractActionsOutputSchema = z.object({
 export const answerInputSchema = z.object({
   question: z.string().min(1).max(4000),
   contexts: z.array(z.object({ id: z.string().min(1), text: z.string() })).max(50),
+  // Earlier turns of the conversation, oldest first: what a follow-up question ("and who owns it?") refers to.
+  history: z
+    .array(z.object({ question: z.string().min(1).max(4000), answer: z.string().max(8000) }))
+    .max(10)
+    .optional(),
 });
 export const citationSchema = z.object({ id: z.string().min(1), snippet: z.string() });
 export const answerOutputSchema = z.object({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { auditExportQuerySchema } from '@/lib/audit/export';
-import { auditEntrySchema, auditListQuerySchema } from '@/lib/audit/query';
+import { auditListEntrySchema } from '@/lib/audit/display';
+import { auditListQuerySchema } from '@/lib/audit/query';
 import { verifyResultSchema } from '@/lib/audit/verify';
 import { defineOperation } from '@/lib/http/operation';
 import { pageSchema } from '@/lib/http/pagination';
@@ -9,12 +10,12 @@ export const listAuditOp = defineOperation({
   id: 'listAuditEvents',
   method: 'GET',
   path: '/api/v1/audit',
-  summary: 'List audit log entries, newest first, filtered by action, actor, target, outcome and time',
+  summary: 'List audit log entries, newest first, filtered by action, actor, target, outcome and time; each with `display`, the entry in words (member and target names, the action as a sentence)',
   tag: 'audit',
   auth: 'tenant',
   permission: 'audit:read',
   query: auditListQuerySchema,
-  response: pageSchema(auditEntrySchema),
+  response: pageSchema(auditListEntrySchema),
 });
 
 export const exportAuditOp = defineOperation({

@@ -17,5 +17,6 @@ import './assistant';
 import './settings';
 import './quotas';
 import './privacy';
+import './dashboard';
 
 export { listOperations } from '@/lib/http/operation';

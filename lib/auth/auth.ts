@@ -6,6 +6,7 @@ import { drizzleAdapter } from 'better-auth/adapters/drizzle';
 import { getDb } from '@/lib/db/client';
 import { account, session, user, verification } from '@/lib/db/schema';
 import { getEnv, type Env } from '@/lib/env';
+import { logger } from '@/lib/log';
 
 export const SESSION_LIFETIME_SECONDS = 24 * 60 * 60;
 
@@ -22,6 +23,26 @@ function resolveSecret(env: Env): string {
   const secret = randomBytes(32).toString('base64url');
   writeFileSync(file, secret, { mode: 0o600 });
   return secret;
+}
+
+const MAX_DETAIL_CHARS = 2000;
+
+// An extra argument as text: an error by its message, anything else as JSON when it can be (a context object
+// may be circular), never longer than a log line should be.
+function detailOf(value: unknown): string {
+  if (value instanceof Error) return value.message;
+  let text: string;
+  try {
+    text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  } catch {
+    text = String(value);
+  }
+  return text.length > MAX_DETAIL_CHARS ? `${text.slice(0, MAX_DETAIL_CHARS)}…` : text;
+}
+
+// better-auth passes extra arguments (an error, a context object) after the message; they become one field.
+function logAuthEvent(level: 'debug' | 'info' | 'warn' | 'error', message: string, ...args: unknown[]): void {
+  logger[level](`better-auth: ${message}`, { source: 'better-auth', ...(args.length > 0 ? { details: args.map(detailOf) } : {}) });
 }
 
 function createAuth(db: Awaited<ReturnType<typeof getDb>>, env: Env) {
@@ -44,6 +65,8 @@ function createAuth(db: Awaited<ReturnType<typeof getDb>>, env: Env) {
     // Sign-in and sign-up are rate limited by our own limiter in front of this handler (lib/ratelimit).
     rateLimit: { enabled: false },
     telemetry: { enabled: false },
+    // Our logs are one JSON object per line; better-auth's own (coloured text by default) go through the same logger.
+    logger: { level: 'warn', log: logAuthEvent },
     // A browser request is trusted only when its Origin is the host it was sent to (CSRF).
     trustedOrigins: (request) => (request ? [new URL(request.url).origin] : []),
     advanced: {

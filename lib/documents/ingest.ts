@@ -4,9 +4,11 @@ import { z } from 'zod';
 import { documents, type DocumentKind } from '@/lib/db/schema';
 import type { Tx } from '@/lib/db/types';
 import { titleFromText } from '@/lib/ai/nlp/title';
+import { clipAtWord } from '@/lib/ui/format';
 import { AppError } from '@/lib/http/errors';
 import { assertDocumentUploadAllowed } from '@/lib/quotas/enforce';
 import type { Access } from '@/lib/tenancy/access';
+import { boundedText } from '@/lib/validation/text';
 import type { Enqueue } from './jobs';
 import { MAX_TITLE_LENGTH } from './limits';
 import type { StagedFile } from './multipart';
@@ -15,7 +17,7 @@ import { summaryColumns, toSummary, type DocumentSummary } from './views';
 
 export const textDocumentSchema = z
   .strictObject({
-    title: z.string().trim().min(1).max(MAX_TITLE_LENGTH).optional(),
+    title: boundedText('Title', MAX_TITLE_LENGTH).optional(),
     text: z.string().refine((t) => t.trim().length > 0, 'text must not be empty'),
   })
   .meta({ id: 'TextDocumentUpload' });
@@ -39,17 +41,21 @@ function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+// A title taken from the first line of the text stays short enough for lists.
+const FIRST_LINE_TITLE = 120;
+
 function defaultTitle(filename: string | undefined, text: string | undefined): string {
   if (filename) return filenameTitle(filename);
   if (!text) return 'Untitled document';
   const firstLine = text.split('\n').find((l) => l.trim() !== '')?.replace(/^#+\s*/, '').trim();
-  return (titleFromText(text) ?? firstLine)?.slice(0, 120) || 'Untitled document';
+  const found = titleFromText(text) ?? firstLine;
+  return found ? clipAtWord(found, FIRST_LINE_TITLE) : 'Untitled document';
 }
 
 function checkTitle(title: string | undefined): string | undefined {
   const t = title?.trim();
   if (!t) return undefined;
-  if (t.length > MAX_TITLE_LENGTH) throw new AppError('validation_failed', `The title may be at most ${MAX_TITLE_LENGTH} characters`);
+  if (t.length > MAX_TITLE_LENGTH) throw new AppError('validation_failed', `Title must be at most ${MAX_TITLE_LENGTH} characters`);
   return t;
 }
 
@@ -90,18 +96,20 @@ function fromFile(file: StagedFile): NewDocument {
   };
 }
 
-async function existingWithChecksum(tx: Tx, tenantId: string, checksum: string): Promise<string | undefined> {
+async function existingWithChecksum(tx: Tx, tenantId: string, checksum: string): Promise<{ id: string; title: string } | undefined> {
   const [row] = await tx
-    .select({ id: documents.id })
+    .select({ id: documents.id, title: documents.title })
     .from(documents)
     .where(and(eq(documents.tenantId, tenantId), eq(documents.checksum, checksum)))
     .limit(1);
-  return row?.id;
+  return row;
 }
 
-function duplicate(documentId: string): AppError {
-  return new AppError('conflict', 'A document with exactly the same content already exists in this organization', {
-    details: { documentId },
+// details.documentId lets a client link to the copy that is already there.
+function duplicate(existing: { id: string; title: string } | undefined, fallbackId: string): AppError {
+  const named = existing ? `“${existing.title}”` : 'A document';
+  return new AppError('conflict', `${named} already has exactly this content, so it was not uploaded again.`, {
+    details: { documentId: existing?.id ?? fallbackId },
   });
 }
 
@@ -112,7 +120,7 @@ export async function createDocument(tx: Tx, access: Access, input: DocumentInpu
   const doc = input.source === 'json' ? fromJson(input.body) : fromFile(input.file);
   await assertDocumentUploadAllowed(tx, access.tenantId, doc.sizeBytes);
   const known = await existingWithChecksum(tx, access.tenantId, doc.checksum);
-  if (known) throw duplicate(known);
+  if (known) throw duplicate(known, known.id);
 
   const { id, blobKey } = doc;
   const [row] = await tx
@@ -133,7 +141,7 @@ export async function createDocument(tx: Tx, access: Access, input: DocumentInpu
     // A concurrent upload of the same content lost the race above: answer as for any duplicate.
     .onConflictDoNothing({ target: [documents.tenantId, documents.checksum] })
     .returning(summaryColumns);
-  if (!row) throw duplicate((await existingWithChecksum(tx, access.tenantId, doc.checksum)) ?? id);
+  if (!row) throw duplicate(await existingWithChecksum(tx, access.tenantId, doc.checksum), id);
   enqueue({ tenantId: access.tenantId, documentId: id, generation: 1 });
   return toSummary(row);
 }

@@ -1,10 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import busboy from 'busboy';
-import { assertStorable, formatBytes } from '@/lib/http/body';
+import { assertStorable } from '@/lib/http/body';
 import { iterateBody } from '@/lib/http/body-stream';
 import { AppError } from '@/lib/http/errors';
 import { deleteTenantBlob, putTenantBlob, putTenantBlobStream, tenantBlobKey } from '@/lib/storage';
+import { formatBytes } from '@/lib/ui/format';
 import { ByteProfiler, detectProfiledType, profileBytes, type DetectedType } from './sniff';
 
 // An uploaded file already in the blob store, with what the transaction needs to record it.
@@ -21,7 +22,7 @@ export interface StagedFile {
 const MAX_FIELD_BYTES = 8 * 1024;
 
 export function fileTooLarge(limit: number): AppError {
-  return new AppError('payload_too_large', `The file is larger than this plan's upload limit of ${formatBytes(limit)}. Split it, or ask an owner to upgrade the plan.`);
+  return new AppError('payload_too_large', `The file is larger than ${formatBytes(limit)}, the largest upload your plan allows. Split it into smaller files, or ask about a larger plan.`);
 }
 
 // Counts the whole body against the plan's limit (plus the envelope) as it streams, whatever Content-Length claims.

@@ -135,38 +135,38 @@ export function detectUploadType(bytes: Uint8Array, declaredType: string | undef
 }
 
 export function detectProfiledType(profile: ByteProfile, declaredType: string | undefined, filename: string | undefined): DetectedType {
-  if (profile.size === 0) throw new AppError('validation_failed', 'The file is empty');
+  if (profile.size === 0) throw new AppError('validation_failed', 'The file is empty (0 bytes). Check that it saved correctly and upload it again.');
   const { head } = profile;
   const type = baseType(declaredType);
   const ext = extensionOf(filename);
 
   if (isPdf(head)) {
     if (!GENERIC_TYPES.has(type) && !claimsPdf(type, ext)) {
-      throw unsupported(`The file is a PDF but was sent as ${type || `.${ext}`}`);
+      throw unsupported(`This file is a PDF but was sent as ${type || `.${ext}`}. Rename it to end in .pdf and upload it again.`);
     }
     if (!hasPdfTrailer(profile.tail)) {
-      throw new AppError('validation_failed', 'The PDF is damaged or was cut off during upload (its end marker is missing). Export or download it again, then upload the new copy.');
+      throw new AppError('validation_failed', 'This PDF is incomplete or corrupt (it was probably cut off while downloading or copying). Download or export it again, then upload the new copy.');
     }
     return { kind: 'pdf', mime: 'application/pdf' };
   }
   if (claimsPdf(type, ext)) {
-    throw new AppError('validation_failed', 'The file is named or sent as a PDF, but its content is not a PDF. Check that it is the right file, or re-export it as PDF.');
+    throw new AppError('validation_failed', 'This file is named like a PDF but is not one: it may be another kind of file renamed to .pdf, or damaged. Open it and save or export it as PDF again, then upload that.');
   }
 
   const audio = sniffAudio(head);
   if (audio) {
     if (!GENERIC_TYPES.has(type) && !claimsAudio(type, ext)) {
-      throw unsupported(`The file is audio (${audio}) but was sent as ${type || `.${ext}`}`);
+      throw unsupported(`This file is audio (${audio}) but was sent as ${type || `.${ext}`}. Give it its audio extension (.mp3, .wav, .m4a or .webm) and upload it again.`);
     }
     return { kind: 'audio', mime: audio };
   }
   if (claimsAudio(type, ext)) {
-    throw unsupported('The file does not look like WAV, MP3, M4A or WebM audio');
+    throw unsupported('This file is named like audio but is not WAV, MP3, M4A or WebM. Convert it to one of those and upload it again.');
   }
 
   if (claimsText(type, ext) && profile.text) {
     const markdown = type === 'text/markdown' || MARKDOWN_EXTENSIONS.has(ext);
     return markdown ? { kind: 'markdown', mime: 'text/markdown' } : { kind: 'text', mime: 'text/plain' };
   }
-  throw unsupported('Unsupported file type: upload plain text, Markdown, PDF, or WAV/MP3/M4A/WebM audio');
+  throw unsupported('Reflex cannot read this kind of file. Upload plain text, Markdown, a PDF, or WAV, MP3, M4A or WebM audio; for Word or other formats, save as PDF first.');
 }

@@ -49,6 +49,8 @@ export const actionItemViewSchema = z.object({
   title: z.string(),
   ownerHint: z.string().optional(),
   dueHint: z.string().optional(),
+  dueDate: z.iso.date().optional(),
+  quote: z.string().optional(),
 });
 
 export const documentDetailSchema = documentSummarySchema

@@ -1,25 +1,11 @@
 import type { z } from 'zod';
 import { readChunk } from './body-stream';
 import { AppError, validationError } from './errors';
+import { formatBytes } from '@/lib/ui/format';
 
 export const DEFAULT_JSON_LIMIT = 256 * 1024;
 
-export function tooLarge(limit: number): AppError {
-  return new AppError('payload_too_large', `The request body is larger than ${formatBytes(limit)}`);
-}
-
-// Sizes in messages people read: "2 MB", "256 KB", never a raw byte count.
-export function formatBytes(bytes: number): string {
-  const units = ['bytes', 'KB', 'MB', 'GB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  const rounded = unit === 0 || Number.isInteger(value) ? String(value) : value.toFixed(1).replace(/\.0$/, '');
-  return `${rounded} ${units[unit]}`;
-}
+const tooLarge = (limit: number) => new AppError('payload_too_large', `The request is larger than ${formatBytes(limit)}, the most this endpoint accepts`);
 
 // Reads at most `limit` bytes, whatever Content-Length claims, so a lying client cannot make us buffer more, and
 // gives up on a body that stalls (lib/http/body-stream.ts).

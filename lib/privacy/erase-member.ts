@@ -12,6 +12,7 @@ import { queryRows } from '@/lib/db/sql';
 import type { Tx } from '@/lib/db/types';
 import { deleteDocument } from '@/lib/documents/documents';
 import { conflict, forbidden, notFound } from '@/lib/http/errors';
+import { eraseConversationsOf } from './erase-conversations';
 import type { Access } from '@/lib/tenancy/access';
 import { assertCovers } from '@/lib/tenancy/roles';
 
@@ -19,6 +20,7 @@ export const erasureResultSchema = z
   .object({
     membershipId: z.uuid(),
     documentsDeleted: z.number().int(),
+    conversationsDeleted: z.number().int().describe('Their own assistant conversations; others that name them are de-identified'),
     tasksDeidentified: z.number().int(),
     apiKeysDeleted: z.number().int(),
     invitationsDeleted: z.number().int(),
@@ -173,6 +175,7 @@ export async function eraseMember(
   const documentsDeleted = await deleteUploadedDocuments(tx, tenantId, subject.userId);
   const tasksDeidentified = await deidentifyTasks(tx, subject);
   const invitationsDeleted = await removeInvitations(tx, subject);
+  const conversationsDeleted = await eraseConversationsOf(tx, subject.userId, scrubTerms(subject), REDACTED);
   const keys = await tx.delete(apiKeys).where(eq(apiKeys.createdBy, subject.userId)).returning({ id: apiKeys.id });
   await dropRealtimeEvents(tx, subject);
   await deleteRequestedExports(tx, tenantId, subject.userId);
@@ -183,6 +186,7 @@ export async function eraseMember(
   const result = {
     membershipId,
     documentsDeleted,
+    conversationsDeleted,
     tasksDeidentified,
     apiKeysDeleted: keys.length,
     invitationsDeleted,

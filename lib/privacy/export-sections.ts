@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, or, type SQL } from 'drizzle-orm';
-import { aiUsage, apiKeys, auditLog, documents, memberships, roles, tasks, user } from '@/lib/db/schema';
+import { aiUsage, apiKeys, assistantConversations, assistantTurns, auditLog, documents, memberships, roles, tasks, user } from '@/lib/db/schema';
+import { reachEveryMember } from '@/lib/db/member-scope';
 import type { Tx } from '@/lib/db/types';
 import { toAuditEntry } from '@/lib/audit/query';
 
@@ -105,6 +106,49 @@ const SECTIONS = {
       .where(page(after, apiKeys.id, mine(s, eq(apiKeys.createdBy, s.userId))))
       .orderBy(asc(apiKeys.id))
       .limit(size),
+  // Private to their owner in the app; an export on the organization's behalf reaches every member's.
+  conversations: async (tx, s, after, size) => {
+    await reachEveryMember(tx);
+    return tx
+      .select({
+        id: assistantConversations.id,
+        userId: assistantConversations.userId,
+        title: assistantConversations.title,
+        turnCount: assistantConversations.turnCount,
+        createdAt: assistantConversations.createdAt,
+        updatedAt: assistantConversations.updatedAt,
+      })
+      .from(assistantConversations)
+      .where(page(after, assistantConversations.id, mine(s, eq(assistantConversations.userId, s.userId))))
+      .orderBy(asc(assistantConversations.id))
+      .limit(size);
+  },
+  assistantTurns: async (tx, s, after, size) => {
+    await reachEveryMember(tx);
+    return tx
+      .select({
+        id: assistantTurns.id,
+        conversationId: assistantTurns.conversationId,
+        userId: assistantTurns.userId,
+        ord: assistantTurns.ord,
+        question: assistantTurns.question,
+        searchQuery: assistantTurns.searchQuery,
+        documentIds: assistantTurns.documentIds,
+        status: assistantTurns.status,
+        answer: assistantTurns.answer,
+        citations: assistantTurns.citations,
+        provider: assistantTurns.provider,
+        model: assistantTurns.model,
+        confidence: assistantTurns.confidence,
+        error: assistantTurns.error,
+        createdAt: assistantTurns.createdAt,
+        answeredAt: assistantTurns.answeredAt,
+      })
+      .from(assistantTurns)
+      .where(page(after, assistantTurns.id, mine(s, eq(assistantTurns.userId, s.userId))))
+      .orderBy(asc(assistantTurns.id))
+      .limit(size);
+  },
   // As GET /api/v1/audit shows them; a person's own entries are those they acted in.
   audit: async (tx, s, after, size) => {
     const rows = await tx
@@ -137,7 +181,7 @@ const SECTIONS = {
 
 export type ExportSection = keyof typeof SECTIONS;
 
-const ME_SECTIONS: readonly ExportSection[] = ['profiles', 'memberships', 'documents', 'tasks', 'apiKeys', 'audit'];
+const ME_SECTIONS: readonly ExportSection[] = ['profiles', 'memberships', 'documents', 'tasks', 'conversations', 'assistantTurns', 'apiKeys', 'audit'];
 const TENANT_SECTIONS: readonly ExportSection[] = [...ME_SECTIONS, 'usage'];
 
 export function sectionsFor(scope: ExportScope): readonly ExportSection[] {

@@ -6,6 +6,7 @@ import { notFound } from '@/lib/http/errors';
 import { getQuotaReport, quotaOverridesSchema, quotaReportSchema, setQuotaOverrides } from '@/lib/quotas';
 import { withTenant } from '@/lib/db/tenant';
 import { retentionDaysSchema, setRetentionDays } from '@/lib/retention/retention';
+import { boundedText, LIMITS } from '@/lib/validation/text';
 
 // Slack incoming webhooks are https URLs on hooks.slack.com; anything else would let a tenant make the server
 // post to arbitrary hosts.
@@ -26,7 +27,7 @@ export const organizationSettingsSchema = z
 
 export const updateOrganizationSettingsSchema = z
   .strictObject({
-    name: z.string().trim().min(2).max(80).optional(),
+    name: boundedText('Organization name', LIMITS.organizationName, 2).optional(),
     retentionDays: retentionDaysSchema.optional(),
     slackWebhookUrl: slackWebhookSchema.nullable().optional(),
   })

@@ -61,11 +61,11 @@ async function loadMembers(tx: Tx): Promise<MemberIdentity[]> {
     .innerJoin(user, eq(user.id, memberships.userId));
 }
 
-function describe(item: ActionItemInput, index: number, ownerMatched: boolean, dueDate: string | null): string {
-  const lines = [`Action item ${index + 1} of a processed document.`];
+// The task shows its document and quote itself; the description keeps only what could not be turned into fields.
+function describe(item: ActionItemInput, ownerMatched: boolean, dueDate: string | null): string {
+  const lines: string[] = [];
   if (item.ownerHint && !ownerMatched) lines.push(`Owner mentioned: ${item.ownerHint}`);
   if (item.dueHint && !dueDate) lines.push(`Due mentioned: ${item.dueHint}`);
-  if (item.quote) lines.push(`From the document: "${item.quote}"`);
   return lines.join('\n');
 }
 
@@ -88,24 +88,26 @@ export async function createTasksFromActions(
   const members = await loadMembers(tx);
   const created: string[] = [];
   let skipped = 0;
-  for (const [index, item] of input.actionItems.entries()) {
+  // Placed earliest-due first (undated last, otherwise in document order), so the column reads by urgency; the
+  // action index stays the item's identity.
+  const ordered = [...input.actionItems.entries()]
+    .map(([index, item]) => ({ index, item, dueDate: item.dueDate ?? (item.dueHint ? parseDueHint(item.dueHint, input.now) : null) }))
+    .sort((a, b) => (a.dueDate ?? '9999').localeCompare(b.dueDate ?? '9999') || a.index - b.index);
+  for (const { index, item, dueDate } of ordered) {
     if (done.has(index)) {
       skipped++;
       continue;
     }
     const owner = matchOwner(item.ownerHint, members);
-    // The extractor resolved the date against the document's own date; re-parsing the hint would count "Friday"
-    // from today instead. Hints without a resolved date (older items, other providers) still get parsed.
-    const dueDate = item.dueDate ?? (item.dueHint ? parseDueHint(item.dueHint, input.now) : null);
     const task = await insertTask(
       tx,
       { tenantId: input.tenantId, userId: null },
       {
         title: item.title.trim().slice(0, 500) || 'Untitled action item',
-        description: describe(item, index, owner !== null, dueDate),
+        description: describe(item, owner !== null, dueDate),
         assigneeId: owner?.userId ?? null,
         dueDate,
-        source: { documentId: input.documentId, actionIndex: index },
+        source: { documentId: input.documentId, actionIndex: index, ...(item.quote ? { quote: item.quote.slice(0, 1000) } : {}) },
       },
       { preferColumnKey: INBOX_COLUMN_KEY },
     );

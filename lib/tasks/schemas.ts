@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pageQuery } from '@/lib/http/pagination';
+import { boundedText, LIMITS } from '@/lib/validation/text';
 
 export const COLUMN_KEY_RE = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 export const MAX_COLUMNS = 20;
@@ -26,7 +27,7 @@ export const putColumnsSchema = z
         z.strictObject({
           id: z.uuid().optional().describe('An existing column to keep (rename or move); omit to add a column'),
           key: columnKeySchema.optional().describe('For a new column; derived from the name when omitted'),
-          name: z.string().trim().min(1).max(60),
+          name: boundedText('Column name', LIMITS.columnName),
         }),
       )
       .min(1)
@@ -35,7 +36,7 @@ export const putColumnsSchema = z
   .describe('The complete board in display order. Existing columns left out are deleted, which only works when they hold no tasks.');
 
 const labelsSchema = z
-  .array(z.string().trim().min(1).max(40))
+  .array(boundedText('A label', LIMITS.label))
   .max(MAX_LABELS)
   .transform((labels) => {
     const seen = new Set<string>();
@@ -67,7 +68,14 @@ export const taskSchema = z
     assignee: z.object({ id: z.uuid(), name: z.string(), email: z.string() }).nullable(),
     dueDate: z.iso.date().nullable(),
     labels: z.array(z.string()),
-    source: z.object({ documentId: z.uuid(), actionIndex: z.number().int() }).nullable(),
+    source: z
+      .object({
+        documentId: z.uuid(),
+        actionIndex: z.number().int(),
+        documentTitle: z.string().nullable().describe('null once the document has been deleted (the task stays)'),
+        quote: z.string().nullable().describe('The sentence of the document the task was found in'),
+      })
+      .nullable(),
     version: z.number().int().describe('Send it back on PATCH; a stale version gets 409 with the current task'),
     createdBy: z.uuid().nullable(),
     createdAt: z.iso.datetime(),
@@ -79,20 +87,26 @@ export type Task = z.infer<typeof taskSchema>;
 export type BoardColumn = z.infer<typeof columnSchema>;
 
 export const createTaskSchema = z.strictObject({
-  title: z.string().trim().min(1).max(500),
+  title: boundedText('Title', LIMITS.taskTitle),
   description: z.string().max(20_000).default(''),
   status: statusInput.optional(),
   position: positionInput.optional(),
   assigneeId: z.uuid().nullable().optional(),
   dueDate: z.iso.date().nullable().optional(),
   labels: labelsSchema.optional(),
-  source: z.strictObject({ documentId: z.uuid(), actionIndex: z.number().int().min(0).max(10_000) }).optional(),
+  source: z
+    .strictObject({
+      documentId: z.uuid(),
+      actionIndex: z.number().int().min(0).max(10_000),
+      quote: z.string().trim().min(1).max(1000, 'quote must be at most 1000 characters').optional(),
+    })
+    .optional(),
 });
 
 export const updateTaskSchema = z
   .strictObject({
     version: z.number().int().positive(),
-    title: z.string().trim().min(1).max(500).optional(),
+    title: boundedText('Title', LIMITS.taskTitle).optional(),
     description: z.string().max(20_000).optional(),
     status: statusInput.optional(),
     position: positionInput.optional(),
@@ -107,6 +121,7 @@ export const listTasksQuery = z.strictObject({
   status: statusInput.optional(),
   assignee: z.union([z.uuid(), z.enum(['me', 'none'])]).optional().describe('A user id, "me" or "none"'),
   label: z.string().trim().min(1).max(40).optional(),
+  document: z.union([z.uuid(), z.literal('none')]).optional().describe('Tasks created from this document, or "none" for tasks added by hand'),
 });
 
 export type CreateTaskInput = z.infer<typeof createTaskSchema>;

@@ -1,5 +1,5 @@
-import { and, arrayContains, asc, desc, eq, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
-import { boardColumns, memberships, tasks, user } from '@/lib/db/schema';
+import { and, arrayContains, asc, desc, eq, inArray, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
+import { boardColumns, documents, memberships, tasks, user } from '@/lib/db/schema';
 import type { Tx } from '@/lib/db/types';
 import { AppError, conflict, notFound } from '@/lib/http/errors';
 import { decodeCursor, toPage } from '@/lib/http/pagination';
@@ -23,10 +23,12 @@ function selectTasks(tx: Tx) {
       columnKey: boardColumns.key,
       assigneeName: user.name,
       assigneeEmail: user.email,
+      sourceTitle: documents.title,
     })
     .from(tasks)
     .innerJoin(boardColumns, eq(boardColumns.id, tasks.columnId))
-    .leftJoin(user, eq(user.id, tasks.assigneeId));
+    .leftJoin(user, eq(user.id, tasks.assigneeId))
+    .leftJoin(documents, eq(documents.id, tasks.sourceDocumentId));
 }
 
 type TaskRow = Awaited<ReturnType<ReturnType<typeof selectTasks>['limit']>>[number];
@@ -45,7 +47,10 @@ function toTask(r: TaskRow): Task {
     assignee: t.assigneeId && r.assigneeName !== null && r.assigneeEmail !== null ? { id: t.assigneeId, name: r.assigneeName, email: r.assigneeEmail } : null,
     dueDate: t.dueDate,
     labels: t.labels,
-    source: t.sourceDocumentId !== null && t.actionIndex !== null ? { documentId: t.sourceDocumentId, actionIndex: t.actionIndex } : null,
+    source:
+      t.sourceDocumentId !== null && t.actionIndex !== null
+        ? { documentId: t.sourceDocumentId, actionIndex: t.actionIndex, documentTitle: r.sourceTitle, quote: t.sourceQuote }
+        : null,
     version: t.version,
     createdBy: t.createdBy,
     createdAt: t.createdAt.toISOString(),
@@ -59,6 +64,14 @@ export async function getTask(tx: Tx, id: string): Promise<Task> {
   return toTask(row);
 }
 
+// The given tasks, in the given order (ids that are not visible are left out).
+export async function getTasks(tx: Tx, ids: readonly string[]): Promise<Task[]> {
+  if (ids.length === 0) return [];
+  const rows = await selectTasks(tx).where(inArray(tasks.id, [...ids]));
+  const byId = new Map(rows.map((r) => [r.task.id, toTask(r)]));
+  return ids.map((id) => byId.get(id)).filter((t): t is Task => t !== undefined);
+}
+
 export async function listTasks(tx: Tx, actor: TaskActor, query: ListTasksQuery): Promise<{ items: Task[]; nextCursor: string | null }> {
   const c = decodeCursor(query.cursor);
   const where: (SQL | undefined)[] = [];
@@ -68,6 +81,8 @@ export async function listTasks(tx: Tx, actor: TaskActor, query: ListTasksQuery)
   else if (query.assignee === 'me') where.push(actor.userId ? eq(tasks.assigneeId, actor.userId) : sql`false`);
   else if (query.assignee) where.push(eq(tasks.assigneeId, query.assignee));
   if (query.label) where.push(arrayContains(tasks.labels, [query.label]));
+  if (query.document === 'none') where.push(isNull(tasks.sourceDocumentId));
+  else if (query.document) where.push(eq(tasks.sourceDocumentId, query.document));
   const rows = await selectTasks(tx)
     .where(and(...where))
     .orderBy(desc(tasks.createdAt), desc(tasks.id))
@@ -143,6 +158,7 @@ export async function insertTask(tx: Tx, actor: TaskActor, input: CreateTaskInpu
       labels: input.labels ?? [],
       sourceDocumentId: input.source?.documentId ?? null,
       actionIndex: input.source?.actionIndex ?? null,
+      sourceQuote: input.source?.quote ?? null,
       createdBy: actor.userId,
     })
     .onConflictDoNothing()

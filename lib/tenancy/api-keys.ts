@@ -6,6 +6,7 @@ import { apiKeys } from '@/lib/db/schema';
 import type { Tx } from '@/lib/db/types';
 import { AppError, badRequest, notFound } from '@/lib/http/errors';
 import { decodeCursor, toPage } from '@/lib/http/pagination';
+import { boundedText, LIMITS } from '@/lib/validation/text';
 import type { Access } from './access';
 import { assertGrantable } from './roles';
 
@@ -29,7 +30,7 @@ export const createdApiKeySchema = apiKeySchema
   .meta({ id: 'CreatedApiKey' });
 
 export const createApiKeySchema = z.strictObject({
-  name: z.string().trim().min(1).max(80),
+  name: boundedText('Key name', LIMITS.apiKeyName),
   scopes: z.array(permissionSchema).min(1).max(50),
   expiresAt: z.iso
     .datetime({ offset: true })

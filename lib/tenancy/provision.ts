@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { ensureUser, passwordSchema } from '@/lib/auth/users';
 import { PLANS } from '@/lib/db/schema';
+import { boundedText, LIMITS } from '@/lib/validation/text';
 import { createdApiKeySchema } from './api-keys';
 import { createTenant, SLUG_RE } from './tenants';
 
 export const provisionTenantSchema = z.strictObject({
-  name: z.string().trim().min(2).max(80),
+  name: boundedText('Organization name', LIMITS.organizationName, 2),
   slug: z.string().regex(SLUG_RE, 'slug: lowercase letters, digits and dashes, 1-48 characters').optional(),
   plan: z.enum(PLANS).default('standard'),
   ownerEmail: z.email().max(254),

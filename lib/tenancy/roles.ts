@@ -4,6 +4,7 @@ import { BUILTIN_ROLES, permissionSchema, SELF_PERMISSIONS, type Permission } fr
 import { memberships, roles } from '@/lib/db/schema';
 import type { Tx } from '@/lib/db/types';
 import { AppError, conflict, forbidden, notFound } from '@/lib/http/errors';
+import { boundedText, LIMITS } from '@/lib/validation/text';
 import type { Access } from './access';
 
 export const roleSchema = z
@@ -20,15 +21,15 @@ export const roleSchema = z
   .meta({ id: 'Role' });
 
 export const createRoleSchema = z.strictObject({
-  name: z.string().trim().min(1).max(60),
-  description: z.string().trim().max(300).default(''),
+  name: boundedText('Role name', LIMITS.roleName),
+  description: z.string().trim().max(LIMITS.roleDescription, `Description must be at most ${LIMITS.roleDescription} characters`).default(''),
   permissions: z.array(permissionSchema).min(1).max(50),
 });
 
 export const updateRoleSchema = z
   .strictObject({
-    name: z.string().trim().min(1).max(60).optional(),
-    description: z.string().trim().max(300).optional(),
+    name: boundedText('Role name', LIMITS.roleName).optional(),
+    description: z.string().trim().max(LIMITS.roleDescription, `Description must be at most ${LIMITS.roleDescription} characters`).optional(),
     permissions: z.array(permissionSchema).min(1).max(50).optional(),
   })
   .refine((v) => Object.keys(v).length > 0, 'Send at least one field to change');

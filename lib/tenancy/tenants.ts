@@ -9,6 +9,7 @@ import { withTenant } from '@/lib/db/tenant';
 import type { Tx } from '@/lib/db/types';
 import { AppError, conflict, notFound } from '@/lib/http/errors';
 import { recordAuditEvent, type AuditEventInput } from '@/lib/audit/record';
+import { boundedText, LIMITS } from '@/lib/validation/text';
 import { insertApiKey } from './api-keys';
 import { assertCanJoinAnotherOrganization } from './organization-limit';
 
@@ -33,7 +34,7 @@ export const tenantSummarySchema = z
   .meta({ id: 'TenantSummary' });
 
 export const createTenantSchema = z.strictObject({
-  name: z.string().trim().min(2).max(80),
+  name: boundedText('Organization name', LIMITS.organizationName, 2),
   slug: z.string().regex(SLUG_RE, 'slug: lowercase letters, digits and dashes, 1-48 characters').optional(),
 });
 

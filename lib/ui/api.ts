@@ -5,13 +5,16 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly requestId?: string;
+  // The error's `details` (a 409 duplicate names the existing document there, for instance).
+  readonly details?: unknown;
 
-  constructor(status: number, code: string, message: string, requestId?: string) {
+  constructor(status: number, code: string, message: string, requestId?: string, details?: unknown) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.requestId = requestId;
+    this.details = details;
   }
 }
 
@@ -41,7 +44,7 @@ export function toApiError(status: number, body: unknown, retryAfter?: string | 
   const requestId = typeof inner.requestId === 'string' ? inner.requestId : undefined;
   if (status === 429) return new ApiError(status, code, fallbackMessage(status, retryAfter), requestId);
   const message = typeof inner.message === 'string' && inner.message ? inner.message : fallbackMessage(status);
-  return new ApiError(status, code, message, requestId);
+  return new ApiError(status, code, message, requestId, inner.details);
 }
 
 export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {

@@ -68,9 +68,9 @@ describe('detectUploadType', () => {
 
   it('refuses what it cannot handle', () => {
     expect(() => detectUploadType(new Uint8Array(), 'text/plain', 'a.txt')).toThrow(/empty/);
-    expect(() => detectUploadType(makePng(), 'image/png', 'a.png')).toThrow(/Unsupported/);
-    expect(() => detectUploadType(utf8('{"a":1}'), 'application/json', 'a.json')).toThrow(/Unsupported/);
-    expect(() => detectUploadType(utf8('a\u0000b'), 'text/plain', 'a.txt')).toThrow(/Unsupported/);
-    expect(() => detectUploadType(makeWav(), 'application/pdf', 'a.pdf')).toThrow(/its content is not a PDF/);
+    expect(() => detectUploadType(makePng(), 'image/png', 'a.png')).toThrow(/cannot read this kind of file/);
+    expect(() => detectUploadType(utf8('{"a":1}'), 'application/json', 'a.json')).toThrow(/cannot read this kind of file/);
+    expect(() => detectUploadType(utf8('a\u0000b'), 'text/plain', 'a.txt')).toThrow(/cannot read this kind of file/);
+    expect(() => detectUploadType(makeWav(), 'application/pdf', 'a.pdf')).toThrow(/named like a PDF but is not one/);
   });
 });

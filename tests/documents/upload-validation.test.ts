@@ -34,12 +34,12 @@ const blobFiles = () => storedOriginals(tenantId);
 describe('bad uploads get a clear 4xx and store nothing', () => {
   it.each([
     ['an empty file', { bytes: new Uint8Array(), name: 'empty.txt', type: 'text/plain' }, 422, /empty/],
-    ['a PNG', { bytes: makePng(), name: 'photo.png', type: 'image/png' }, 415, /Unsupported file type/],
-    ['a PNG renamed to .txt', { bytes: makePng(), name: 'notes.txt', type: 'text/plain' }, 415, /Unsupported file type/],
-    ['text claiming to be audio', { bytes: new TextEncoder().encode('hello'), name: 'a.mp3', type: 'audio/mpeg' }, 415, /does not look like/],
+    ['a PNG', { bytes: makePng(), name: 'photo.png', type: 'image/png' }, 415, /cannot read this kind of file/],
+    ['a PNG renamed to .txt', { bytes: makePng(), name: 'notes.txt', type: 'text/plain' }, 415, /cannot read this kind of file/],
+    ['text claiming to be audio', { bytes: new TextEncoder().encode('hello'), name: 'a.mp3', type: 'audio/mpeg' }, 415, /named like audio but is not/],
     ['MP3 bytes declared as an image', { bytes: makeMp3(), name: 'x.png', type: 'image/png' }, 415, /is audio/],
-    ['a PDF missing its %%EOF trailer', { bytes: makePdf(['x']).slice(0, 200), name: 'cut.pdf', type: 'application/pdf' }, 422, /damaged or was cut off/],
-    ['a .pdf without a %PDF header', { bytes: new TextEncoder().encode('not a pdf at all'), name: 'fake.pdf', type: 'application/pdf' }, 422, /its content is not a PDF/],
+    ['a PDF missing its %%EOF trailer', { bytes: makePdf(['x']).slice(0, 200), name: 'cut.pdf', type: 'application/pdf' }, 422, /incomplete or corrupt/],
+    ['a .pdf without a %PDF header', { bytes: new TextEncoder().encode('not a pdf at all'), name: 'fake.pdf', type: 'application/pdf' }, 422, /named like a PDF but is not one/],
   ])('refuses %s', async (_label, file, status, message) => {
     const before = await countDocs();
     const res = await uploadFile(as, file);
@@ -88,7 +88,7 @@ describe('bad uploads get a clear 4xx and store nothing', () => {
     expect(big.byteLength).toBeGreaterThan(UPLOAD_LIMITS.standard);
     const declared = await uploadFile(as, { bytes: big, name: 'big.wav', type: 'audio/wav' });
     expect(declared.status).toBe(413);
-    expect(declared.body.error.message).toMatch(/upload limit of 10 MB/);
+    expect(declared.body.error.message).toMatch(/larger than 10 MB, the largest upload your plan allows/);
 
     // Bigger than the file limit plus the envelope allowance, so the stream itself must be cut off.
     const bigger = makeWav((UPLOAD_LIMITS.standard + 512 * 1024) / 2);

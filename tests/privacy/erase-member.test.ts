@@ -3,6 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as apiKeysRoute from '@/app/api/v1/api-keys/route';
+import * as askRoute from '@/app/api/v1/assistant/ask/route';
+import * as conversationsRoute from '@/app/api/v1/assistant/conversations/route';
+import * as conversationRoute from '@/app/api/v1/assistant/conversations/[id]/route';
 import * as verifyRoute from '@/app/api/v1/audit/verify/route';
 import * as membersRoute from '@/app/api/v1/members/route';
 import * as eraseRoute from '@/app/api/v1/privacy/users/[id]/route';
@@ -14,6 +17,15 @@ import { addMember, type Member } from '../helpers/tenancy';
 import * as exportsRoute from '@/app/api/v1/privacy/exports/route';
 import { finishRunsOf } from './runs';
 import { findBlobTraces, findTraces, listBlobFiles } from './scan';
+
+// A conversation of `as`, with one question asked in it; returns the conversation id.
+async function converse(as: Identity, title: string, question: string): Promise<string> {
+  const created = await call(conversationsRoute.POST, { method: 'POST', path: '/api/v1/assistant/conversations', body: { title }, as });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  const asked = await call(askRoute.POST, { method: 'POST', path: '/api/v1/assistant/ask', body: { question, conversationId: created.body.id }, as });
+  expect(asked.status).toBe(200);
+  return created.body.id;
+}
 
 const erase = (as: Identity, id: string) => call(eraseRoute.DELETE, { method: 'DELETE', path: `/api/v1/privacy/users/${id}`, params: { id }, as });
 
@@ -117,9 +129,14 @@ describe('DELETE /api/v1/privacy/users/{membershipId}', () => {
     expect(exported.status, JSON.stringify(exported.body)).toBe(202);
     await finishRunsOf('build-privacy-export', 'process-document');
     expect(findBlobTraces(BLOB_DIR, [victim.email]).length).toBe(2);
+    // Their own conversation, and a colleague's whose question names them and whose answer quotes their notes.
+    await converse(victim.as, `${victimName}'s own thread`, 'What is in my notes?');
+    const colleagueThread = await converse(bystander.as, `About ${victimName}`, `What did ${victimName} note about the quarterly plan?`);
+    const threadBefore = await call(conversationRoute.GET, { path: `/api/v1/assistant/conversations/${colleagueThread}`, params: { id: colleagueThread }, as: bystander.as });
+    expect(JSON.stringify(threadBefore.body.turns[0].citations)).toContain(victim.email);
     // The scan sees the person where they were before erasure: it is not vacuously empty afterwards.
     const seen = new Set((await findTraces([victim.email, victimName, victim.userId], [victim.userId])).map((t) => t.table));
-    for (const table of ['user', 'session', 'account', 'memberships', 'invitations', 'api_keys', 'documents', 'tasks', 'audit_log']) {
+    for (const table of ['user', 'session', 'account', 'memberships', 'invitations', 'api_keys', 'documents', 'tasks', 'audit_log', 'assistant_conversations', 'assistant_turns']) {
       expect(seen, table).toContain(table);
     }
 
@@ -128,6 +145,7 @@ describe('DELETE /api/v1/privacy/users/{membershipId}', () => {
     expect(res.body).toMatchObject({
       membershipId: victim.membershipId,
       documentsDeleted: 1,
+      conversationsDeleted: 1,
       tasksDeidentified: 2,
       apiKeysDeleted: 1,
       accountDeleted: true,
@@ -148,6 +166,13 @@ describe('DELETE /api/v1/privacy/users/{membershipId}', () => {
     expect(tasks.every((t) => t.assignee_id === null)).toBe(true);
     expect(tasks.find((t) => t.title === 'Victim wrote this')?.created_by).toBeNull();
     expect(tasks.find((t) => t.title === 'Call [erased]')?.created_by).toBe(bystander.userId);
+
+    // The colleague keeps their conversation, without the person in it.
+    const threadAfter = await call(conversationRoute.GET, { path: `/api/v1/assistant/conversations/${colleagueThread}`, params: { id: colleagueThread }, as: bystander.as });
+    expect(threadAfter.status).toBe(200);
+    expect(threadAfter.body.title).toBe('About [erased]');
+    expect(threadAfter.body.turns[0].question).toBe('What did [erased] note about the quarterly plan?');
+    expect(JSON.stringify(threadAfter.body.turns[0].citations)).toContain('[erased]');
 
     const verify = await call(verifyRoute.GET, { path: '/api/v1/audit/verify', as: ownerA });
     expect(verify.status).toBe(200);

@@ -2,6 +2,8 @@ import { BLOB_DIR } from './blob-dir';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as askRoute from '@/app/api/v1/assistant/ask/route';
+import * as conversationsRoute from '@/app/api/v1/assistant/conversations/route';
 import * as verifyRoute from '@/app/api/v1/audit/verify/route';
 import * as documentsRoute from '@/app/api/v1/documents/route';
 import * as exportsRoute from '@/app/api/v1/privacy/exports/route';
@@ -64,6 +66,11 @@ beforeAll(async () => {
   await upload(ownerB, 'Tenant B notes');
   const task = await call(tasksRoute.POST, { method: 'POST', path: '/api/v1/tasks', body: { title: 'A task' }, as: adminA.as });
   expect(task.status).toBe(201);
+  // A private conversation goes with the organization too.
+  const thread = await call(conversationsRoute.POST, { method: 'POST', path: '/api/v1/assistant/conversations', body: {}, as: adminA.as });
+  expect(thread.status).toBe(201);
+  const asked = await call(askRoute.POST, { method: 'POST', path: '/api/v1/assistant/ask', body: { question: 'What are the secrets?', conversationId: thread.body.id }, as: adminA.as });
+  expect(asked.status).toBe(200);
 });
 
 afterAll(async () => {
@@ -120,6 +127,8 @@ describe('DELETE /api/v1/tenant', () => {
     expect(beforeA.tenants).toBe(1);
     expect(beforeA.documents).toBe(1);
     expect(beforeA.audit_log).toBeGreaterThan(0);
+    expect(beforeA.assistant_conversations).toBe(1);
+    expect(beforeA.assistant_turns).toBe(1);
     const beforeB = await rowsPerTable(tenantB);
     expect(blobsOf(tenantA)).toHaveLength(3);
     expect(blobsOf(tenantB)).toHaveLength(1);

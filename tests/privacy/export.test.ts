@@ -4,6 +4,8 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as apiKeysRoute from '@/app/api/v1/api-keys/route';
+import * as askRoute from '@/app/api/v1/assistant/ask/route';
+import * as conversationsRoute from '@/app/api/v1/assistant/conversations/route';
 import * as documentsRoute from '@/app/api/v1/documents/route';
 import * as createRoute from '@/app/api/v1/privacy/exports/route';
 import * as exportRoute from '@/app/api/v1/privacy/exports/[id]/route';
@@ -68,6 +70,13 @@ async function uploadText(as: Identity, title: string, text: string) {
   expect(res.status, JSON.stringify(res.body)).toBe(202);
 }
 
+async function converse(as: Identity, title: string, question: string) {
+  const created = await call(conversationsRoute.POST, { method: 'POST', path: '/api/v1/assistant/conversations', body: { title }, as });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  const asked = await call(askRoute.POST, { method: 'POST', path: '/api/v1/assistant/ask', body: { question, conversationId: created.body.id }, as });
+  expect(asked.status).toBe(200);
+}
+
 async function createTask(as: Identity, body: Record<string, unknown>) {
   const res = await call(tasksRoute.POST, { method: 'POST', path: '/api/v1/tasks', body, as });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
@@ -87,6 +96,8 @@ beforeAll(async () => {
   await uploadText(bob.as, 'Bob private notes', 'Bob writes about something else entirely.');
   await createTask(alice.as, { title: 'Alice own task' });
   await createTask(bob.as, { title: 'Bob own task' });
+  await converse(alice.as, 'Alice planning chat', 'What is in the quarterly plan?');
+  await converse(bob.as, 'Bob private chat', 'What else is there?');
   await createTask(ownerA, { title: 'Assigned to Alice', assigneeId: alice.userId });
   const key = await call(apiKeysRoute.POST, { method: 'POST', path: '/api/v1/api-keys', body: { name: 'alice key', scopes: ['tasks:read'] }, as: alice.as });
   expect(key.status, JSON.stringify(key.body)).toBe(201);
@@ -107,7 +118,7 @@ describe('personal export (scope me)', () => {
     const view = await buildExport(alice.as, 'me');
     exportId = view.id;
     expect(view.status).toBe('ready');
-    expect(view.progress).toEqual({ percent: 100, sectionsDone: 6, sectionsTotal: 6 });
+    expect(view.progress).toEqual({ percent: 100, sectionsDone: 8, sectionsTotal: 8 });
     expect(view.downloadUrl).toBe(`/api/v1/privacy/exports/${exportId}/download`);
     ({ raw, lines } = await downloadLines(alice.as, exportId));
   });
@@ -118,7 +129,18 @@ describe('personal export (scope me)', () => {
     expect(run?.status).toBe('completed');
     const steps = run?.steps.map((s) => s.name) ?? [];
     expect(steps).toEqual(
-      expect.arrayContaining(['start', 'section-profiles', 'section-memberships', 'section-documents', 'section-tasks', 'section-apiKeys', 'section-audit', 'assemble']),
+      expect.arrayContaining([
+        'start',
+        'section-profiles',
+        'section-memberships',
+        'section-documents',
+        'section-tasks',
+        'section-conversations',
+        'section-assistantTurns',
+        'section-apiKeys',
+        'section-audit',
+        'assemble',
+      ]),
     );
     expect(steps).not.toContain('section-usage');
   });
@@ -131,6 +153,8 @@ describe('personal export (scope me)', () => {
     expect(inSection(lines, 'documents')[0]?.text).toBe('Alice writes about the quarterly plan.');
     expect(inSection(lines, 'tasks').map((t) => t.title).sort()).toEqual(['Alice own task', 'Assigned to Alice']);
     expect(inSection(lines, 'apiKeys')).toEqual([expect.objectContaining({ name: 'alice key' })]);
+    expect(inSection(lines, 'conversations')).toEqual([expect.objectContaining({ title: 'Alice planning chat', userId: alice.userId, turnCount: 1 })]);
+    expect(inSection(lines, 'assistantTurns')).toEqual([expect.objectContaining({ question: 'What is in the quarterly plan?', userId: alice.userId, status: 'done' })]);
     expect(inSection(lines, 'audit').length).toBeGreaterThan(0);
     expect(inSection(lines, 'audit').every((e) => (e.actor as { id: string }).id === alice.userId)).toBe(true);
     expect(inSection(lines, 'usage')).toEqual([]);
@@ -182,13 +206,16 @@ describe('organization export (scope tenant)', () => {
 
   it('holds every member, document, task and the audit log and usage, and no secret', async () => {
     const view = await buildExport(ownerA, 'tenant');
-    expect(view).toMatchObject({ status: 'ready', scope: 'tenant', progress: { percent: 100, sectionsDone: 7, sectionsTotal: 7 } });
+    expect(view).toMatchObject({ status: 'ready', scope: 'tenant', progress: { percent: 100, sectionsDone: 9, sectionsTotal: 9 } });
     const { raw, lines } = await downloadLines(ownerA, view.id);
     const emails = inSection(lines, 'profiles').map((p) => p.email);
     expect(emails).toEqual(expect.arrayContaining([alice.email, bob.email]));
     expect(inSection(lines, 'documents').map((d) => d.title).sort()).toEqual(['Alice quarterly notes', 'Bob private notes']);
     expect(inSection(lines, 'tasks').map((t) => t.title).sort()).toEqual(['Alice own task', 'Assigned to Alice', 'Bob own task']);
     expect(inSection(lines, 'apiKeys').length).toBeGreaterThanOrEqual(2);
+    // Private in the app, but the organization's export holds every member's conversations.
+    expect(inSection(lines, 'conversations').map((c) => c.title).sort()).toEqual(['Alice planning chat', 'Bob private chat']);
+    expect(inSection(lines, 'assistantTurns').map((t) => t.question).sort()).toEqual(['What else is there?', 'What is in the quarterly plan?']);
     expect(inSection(lines, 'audit').length).toBeGreaterThan(0);
     expect(lines[0]?.data.sections).toContain('usage');
     expect(raw).not.toContain(aliceKey);

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureUser } from '@/lib/auth/users';
 import { roles } from '@/lib/db/schema';
 import { queryRows } from '@/lib/db/sql';
+import { reachEveryMember } from '@/lib/db/member-scope';
 import { withTenant } from '@/lib/db/tenant';
 import type { Tx } from '@/lib/db/types';
 import {
@@ -47,6 +48,9 @@ interface Fixture {
   key?: string;
   /** At most one row per tenant (keyed by the tenant id): an insert must first remove the tenant's row. */
   onePerTenant?: boolean;
+  /** Rows private to one member (user_id = app.user_id): every case acts as the tenant's owner, and the
+   *  "another member" block below checks that nobody else in the tenant reaches them. */
+  ownerScoped?: boolean;
   /** A valid new row owned by tenant t: it must insert cleanly inside t's own transaction. Seeded rows of
    *  fixtures listed earlier are in t.rows. */
   newRow(t: Seeded, ctx: Context): Record<string, Value>;
@@ -168,6 +172,23 @@ const FIXTURES: Record<string, Fixture> = {
     newRow: (t, ctx) => ({ tenant_id: t.id, seq: 1_000_000 + ctx.next('realtime_events'), type: 'matrix.test', payload: sql`'{}'::jsonb` }),
     update: () => ({ type: 'matrix.changed' }),
   },
+  assistant_conversations: {
+    ownerScoped: true,
+    newRow: (t) => ({ tenant_id: t.id, user_id: t.ownerUserId, title: 'Matrix conversation' }),
+    update: () => ({ title: 'Renamed conversation' }),
+  },
+  assistant_turns: {
+    ownerScoped: true,
+    newRow: (t, ctx) => ({
+      tenant_id: t.id,
+      conversation_id: parent(t, 'assistant_conversations'),
+      user_id: t.ownerUserId,
+      ord: ctx.next(`turns:${t.id}`),
+      question: 'Matrix question?',
+      search_query: 'Matrix question?',
+    }),
+    update: () => ({ answer: 'Changed answer' }),
+  },
   privacy_exports: {
     newRow: (t) => ({ tenant_id: t.id, scope: 'me', requested_by: t.ownerUserId, sections_total: 6, expires_at: sql`now() + interval '7 days'` }),
     update: () => ({ status: 'building' }),
@@ -239,11 +260,15 @@ async function seedTenant(): Promise<Seeded> {
     // Covered tables all have a fixture (filtered above).
     const fixture = FIXTURES[table] as Fixture;
     const col = ident(fixture.tenantColumn ?? 'tenant_id');
-    const [row] = await withTenant(t.id, async (tx) => {
-      // The application may already have created a tenant's single row (the tenant itself, say).
-      const existing = fixture.onePerTenant ? await rows(tx, sql`select ${keyOf(fixture)} as id from ${ident(table)} where ${col} = ${t.id}`) : [];
-      return existing.length ? existing : rows(tx, insertStatement(table, fixture, fixture.newRow(t, ctx)));
-    });
+    const [row] = await withTenant(
+      t.id,
+      async (tx) => {
+        // The application may already have created a tenant's single row (the tenant itself, say).
+        const existing = fixture.onePerTenant ? await rows(tx, sql`select ${keyOf(fixture)} as id from ${ident(table)} where ${col} = ${t.id}`) : [];
+        return existing.length ? existing : rows(tx, insertStatement(table, fixture, fixture.newRow(t, ctx)));
+      },
+      { userId: fixture.ownerScoped ? t.ownerUserId : null },
+    );
     if (!row) throw new Error(`seeding ${table} returned no row`);
     t.rows[table] = row.id;
   }
@@ -254,7 +279,7 @@ let a: Seeded;
 let b: Seeded;
 
 beforeAll(async () => {
-  for (let i = 0; i < 8; i++) userPool.push((await ensureUser({ email: uniqueEmail('pool') })).id);
+  for (let i = 0; i < 12; i++) userPool.push((await ensureUser({ email: uniqueEmail('pool') })).id);
   a = await seedTenant();
   b = await seedTenant();
 });
@@ -279,10 +304,12 @@ describe.each(covered)('%s', (table) => {
   const updateMine = (t: Seeded) => updateStatement(table, fixture, fixture.update(t), mine());
   const deleteMine = () => sql`delete from ${ident(table)} where ${key} = ${mine()} returning ${key} as id`;
   const insertFor = (t: Seeded) => insertStatement(table, fixture, fixture.newRow(t, ctx));
+  // A tenant's own identity: for rows private to a member, its owner (whose rows the fixtures create).
+  const inTenant = <T,>(t: Seeded, fn: (tx: Tx) => Promise<T>) => inTenantRolledBack(t.id, fn, fixture.ownerScoped ? t.ownerUserId : undefined);
 
   describe('select', () => {
     it('own tenant sees its rows and nothing else', async () => {
-      const [seen] = await inTenantRolledBack(a.id, (tx) =>
+      const [seen] = await inTenant(a, (tx) =>
         queryRows<{ mine: number; foreign: number }>(
           tx,
           sql`select count(*) filter (where ${key} = ${mine()})::int as mine, count(*) filter (where ${col} <> ${a.id})::int as foreign from ${ident(table)}`,
@@ -292,7 +319,7 @@ describe.each(covered)('%s', (table) => {
     });
 
     it('other tenant sees none of them', async () => {
-      const found = await inTenantRolledBack(b.id, (tx) => rows(tx, sql`select ${key} as id from ${ident(table)} where ${key} = ${mine()} or ${col} = ${a.id}`));
+      const found = await inTenant(b, (tx) => rows(tx, sql`select ${key} as id from ${ident(table)} where ${key} = ${mine()} or ${col} = ${a.id}`));
       expect(found).toEqual([]);
     });
 
@@ -303,7 +330,7 @@ describe.each(covered)('%s', (table) => {
 
   describe('insert', () => {
     it('own tenant can insert its rows', async () => {
-      const result = await inTenantRolledBack(a.id, async (tx) => {
+      const result = await inTenant(a, async (tx) => {
         // A tenant's single row (the tenant itself, say) can only be inserted once the existing one is gone.
         if (fixture.onePerTenant) await rows(tx, deleteMine());
         const inserted = await rows(tx, insertFor(a));
@@ -314,7 +341,7 @@ describe.each(covered)('%s', (table) => {
     });
 
     it('other tenant cannot insert a row carrying a foreign tenant id', async () => {
-      expectRlsViolation(await inTenantRolledBack(b.id, (tx) => attempt(rows(tx, insertFor(a)))));
+      expectRlsViolation(await inTenant(b, (tx) => attempt(rows(tx, insertFor(a)))));
     });
 
     it('no tenant cannot insert', async () => {
@@ -326,8 +353,8 @@ describe.each(covered)('%s', (table) => {
     // Append-only: app_user holds no UPDATE or DELETE at all, so every identity is refused before RLS applies.
     describe('update and delete (append-only)', () => {
       it.each([
-        ['own tenant', (q: SQL) => inTenantRolledBack(a.id, (tx) => attempt(rows(tx, q)))],
-        ['other tenant', (q: SQL) => inTenantRolledBack(b.id, (tx) => attempt(rows(tx, q)))],
+        ['own tenant', (q: SQL) => inTenant(a, (tx) => attempt(rows(tx, q)))],
+        ['other tenant', (q: SQL) => inTenant(b, (tx) => attempt(rows(tx, q)))],
         ['no tenant', (q: SQL) => asAppUserWithoutTenant((tx) => attempt(rows(tx, q)))],
       ])('%s can neither update nor delete', async (_who, run) => {
         for (const q of [updateMine(a), deleteMine()]) {
@@ -343,17 +370,17 @@ describe.each(covered)('%s', (table) => {
   } else {
     describe('update', () => {
       it('own tenant can change its rows', async () => {
-        const changed = await inTenantRolledBack(a.id, (tx) => rows(tx, updateMine(a)));
+        const changed = await inTenant(a, (tx) => rows(tx, updateMine(a)));
         expect(changed).toEqual([{ id: mine() }]);
       });
 
       it('own tenant cannot move a row into another tenant', async () => {
         const move = updateStatement(table, fixture, { [tenantColumn]: b.id }, mine());
-        expectRlsViolation(await inTenantRolledBack(a.id, (tx) => attempt(rows(tx, move))));
+        expectRlsViolation(await inTenant(a, (tx) => attempt(rows(tx, move))));
       });
 
       it('other tenant changes none of them', async () => {
-        expect(await inTenantRolledBack(b.id, (tx) => rows(tx, updateMine(b)))).toEqual([]);
+        expect(await inTenant(b, (tx) => rows(tx, updateMine(b)))).toEqual([]);
       });
 
       it('no tenant changes nothing', async () => {
@@ -363,11 +390,11 @@ describe.each(covered)('%s', (table) => {
 
     describe('delete', () => {
       it('own tenant can delete its rows', async () => {
-        expect(await inTenantRolledBack(a.id, (tx) => rows(tx, deleteMine()))).toEqual([{ id: mine() }]);
+        expect(await inTenant(a, (tx) => rows(tx, deleteMine()))).toEqual([{ id: mine() }]);
       });
 
       it('other tenant deletes none of them', async () => {
-        const gone = await inTenantRolledBack(b.id, (tx) => rows(tx, sql`delete from ${ident(table)} where ${key} = ${mine()} or ${col} = ${a.id} returning ${key} as id`));
+        const gone = await inTenant(b, (tx) => rows(tx, sql`delete from ${ident(table)} where ${key} = ${mine()} or ${col} = ${a.id} returning ${key} as id`));
         expect(gone).toEqual([]);
       });
 
@@ -378,8 +405,50 @@ describe.each(covered)('%s', (table) => {
   }
 
   it("still holds tenant A's row after every attempt (the cases above rolled back or were refused)", async () => {
-    const still = await withTenant(a.id, (tx) => rows(tx, sql`select ${key} as id from ${ident(table)} where ${key} = ${mine()}`));
+    const still = await withTenant(a.id, (tx) => rows(tx, sql`select ${key} as id from ${ident(table)} where ${key} = ${mine()}`), {
+      userId: fixture.ownerScoped ? a.ownerUserId : null,
+    });
     expect(still).toEqual([{ id: mine() }]);
+  });
+});
+
+// Rows private to one member: within the very same tenant, another member reaches none of them, unless the
+// transaction says it acts for every member (lib/db/member-scope.ts, used by privacy exports and erasure only).
+describe.each(covered.filter((t) => FIXTURES[t]?.ownerScoped))('%s, between members of one tenant', (table) => {
+  const fixture = FIXTURES[table] as Fixture;
+  const key = keyOf(fixture);
+  const mine = () => a.rows[table] ?? '';
+  let other: string;
+  beforeAll(() => {
+    other = ctx.freshUserId();
+  });
+  const asOther = <T,>(fn: (tx: Tx) => Promise<T>) => inTenantRolledBack(a.id, fn, other);
+
+  it('another member sees, changes and deletes none of them', async () => {
+    expect(await asOther((tx) => rows(tx, sql`select ${key} as id from ${ident(table)}`))).toEqual([]);
+    expect(await asOther((tx) => rows(tx, updateStatement(table, fixture, fixture.update(a), mine())))).toEqual([]);
+    expect(await asOther((tx) => rows(tx, sql`delete from ${ident(table)} where ${key} = ${mine()} returning ${key} as id`))).toEqual([]);
+  });
+
+  it("another member cannot write a row in the owner's name", async () => {
+    expectRlsViolation(await asOther((tx) => attempt(rows(tx, insertStatement(table, fixture, fixture.newRow(a, ctx))))));
+  });
+
+  it('a transaction without a member sees nothing', async () => {
+    expect(await inTenantRolledBack(a.id, (tx) => rows(tx, sql`select ${key} as id from ${ident(table)}`))).toEqual([]);
+  });
+
+  it('privacy work acting for every member reaches them, still only in its own tenant', async () => {
+    const seen = await asOther(async (tx) => {
+      await reachEveryMember(tx);
+      return rows(tx, sql`select ${key} as id from ${ident(table)}`);
+    });
+    expect(seen.map((r) => r.id)).toContain(mine());
+    const fromB = await inTenantRolledBack(b.id, async (tx) => {
+      await reachEveryMember(tx);
+      return rows(tx, sql`select ${key} as id from ${ident(table)} where ${key} = ${mine()}`);
+    });
+    expect(fromB).toEqual([]);
   });
 });
 

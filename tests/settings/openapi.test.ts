@@ -20,7 +20,7 @@ describe('OpenAPI document for search, assistant and settings', () => {
     const ask = paths['/api/v1/assistant/ask'].post;
     expect(ask.summary).toMatch(/NDJSON/);
     expect(Object.keys(ask.responses['200'].content)).toEqual(['application/x-ndjson']);
-    expect(Object.keys(resolve(ask.requestBody.content['application/json'].schema).properties).sort()).toEqual(['documentIds', 'maxSources', 'question']);
+    expect(Object.keys(resolve(ask.requestBody.content['application/json'].schema).properties).sort()).toEqual(['conversationId', 'documentIds', 'maxSources', 'question']);
 
     const put = paths['/api/v1/settings/ai'].put;
     expect(put['x-permission']).toBe('settings:manage');

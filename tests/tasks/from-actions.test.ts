@@ -12,6 +12,7 @@ import { matchOwner, type MemberIdentity } from '@/lib/tasks/from-actions';
 import { call, provision, signUp, uniqueEmail, type Identity } from '../helpers/http';
 import { addMember } from '../helpers/tenancy';
 import { settle, uploadText } from '../documents/helpers';
+import { seedDocument } from '../search/seed';
 
 describe('matchOwner', () => {
   const members: MemberIdentity[] = [
@@ -131,8 +132,39 @@ describe('document/processed → tasks, through the real local runner', () => {
       // An owner who is not a member stays a hint in the description.
       ['Call the marshal', null, null],
     ]);
-    expect((created[0] as any).description).toContain('From the document: "Bob — fix the toe boards — by Friday"');
+    expect((created[0] as any).source.quote).toBe('Bob — fix the toe boards — by Friday');
     expect((created[1] as any).description).toContain('Owner mentioned: Nomvula Khumalo');
+  });
+
+  it('tasks show where they came from: the document title, the quoted sentence and the resolved due date', async () => {
+    const doc = await seedDocument(tenantId, { title: 'Launch review notes', chunks: ['Action item: Bob to book the venue by June 30, 2027.'] });
+    const actionItems = [
+      { title: 'Write the press release' },
+      { title: 'Book the venue', ownerHint: 'Bob', dueHint: 'June 30, 2027', dueDate: '2027-06-30', quote: 'Action item: Bob to book the venue by June 30, 2027.' },
+      { title: 'Send the invitations', dueDate: '2027-06-15', quote: 'Send the invitations by 15 June 2027.' },
+    ];
+    await sendEvent(documentProcessed, { tenantId, documentId: doc.documentId, actionItems });
+    await drainLocalRunner(60_000);
+
+    const created = await tasksOfDocument(doc.documentId);
+    expect(created.map((t: any) => [t.title, t.dueDate, t.source])).toEqual([
+      ['Write the press release', null, { documentId: doc.documentId, actionIndex: 0, documentTitle: 'Launch review notes', quote: null }],
+      ['Book the venue', '2027-06-30', { documentId: doc.documentId, actionIndex: 1, documentTitle: 'Launch review notes', quote: actionItems[1]?.quote }],
+      ['Send the invitations', '2027-06-15', { documentId: doc.documentId, actionIndex: 2, documentTitle: 'Launch review notes', quote: actionItems[2]?.quote }],
+    ]);
+    // No leftover boilerplate: what became fields is not repeated in the description.
+    expect((created[1] as any).description).toBe('');
+
+    // In its column they read soonest-due first, undated last.
+    const ordered = [...created].sort((x: any, y: any) => (x.rank < y.rank ? -1 : 1)).map((t: any) => t.title);
+    expect(ordered).toEqual(['Send the invitations', 'Book the venue', 'Write the press release']);
+
+    // The board can ask for one document's tasks, or for the ones added by hand.
+    const byDocument = await call(tasksRoute.GET, { path: `/api/v1/tasks?limit=100&document=${doc.documentId}`, as: owner });
+    expect(byDocument.body.items.map((t: any) => t.title).sort()).toEqual(['Book the venue', 'Send the invitations', 'Write the press release']);
+    await call(tasksRoute.POST, { method: 'POST', path: '/api/v1/tasks', body: { title: 'Typed by hand' }, as: owner });
+    const byHand = await call(tasksRoute.GET, { path: '/api/v1/tasks?limit=100&document=none', as: owner });
+    expect(byHand.body.items.map((t: any) => t.title)).toEqual(['Typed by hand']);
   });
 
   it('a reprocessed document (the same event again, or a retry) never duplicates tasks', async () => {

@@ -3,7 +3,8 @@ import { privacyExportRequested } from '@/lib/events/privacy';
 import { assembleExport, markExportFailed, startExport, writeExportSection } from '@/lib/privacy/export-build';
 import { logger } from '@/lib/log';
 
-// start → one step per section (profiles, memberships, documents, tasks, API keys, audit, usage) → assemble.
+// start → one step per section (profiles, memberships, documents, tasks, conversations and their turns, API keys,
+// audit, usage) → assemble.
 // Each section step stores its part in the blob store and bumps the export's progress; a retried run resumes
 // after the sections already memoized. Step results are names and counts only.
 export const buildPrivacyExport = inngest.createFunction(

@@ -4,6 +4,7 @@ import { classifyByKeywords } from '@/lib/ai/classical/classify';
 import { hashedEmbedding } from '@/lib/ai/classical/embed';
 import { summarizeExtractive } from '@/lib/ai/classical/summarize';
 import { TranscriptionUnavailableError } from '@/lib/ai/errors';
+import { contextualQuestion } from '@/lib/ai/follow-up';
 import {
   ZERO_USAGE,
   type AiOperation,
@@ -105,6 +106,8 @@ export class OfflineProvider implements AiProvider {
   }
 
   async answer(input: AnswerInput): Promise<ProviderResult<AnswerOutput>> {
-    return result('answer', answerExtractive(input));
+    // Extraction matches words, so a follow-up carries the words of the subject it refers back to.
+    const earlier = (input.history ?? []).map((h) => h.question);
+    return result('answer', answerExtractive({ ...input, question: contextualQuestion(input.question, earlier) }));
   }
 }

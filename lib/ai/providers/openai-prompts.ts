@@ -105,6 +105,8 @@ export function extractActionsPrompt(input: ExtractActionsInput, maxChars: numbe
   } satisfies ChatPrompt<z.infer<typeof schema>>;
 }
 
+const HISTORY_ANSWER_CHARS = 1000;
+
 export function answerPrompt(input: AnswerInput, maxChars: number) {
   const ids = new Set(input.contexts.map((c) => c.id));
   const schema = z.object({
@@ -120,14 +122,17 @@ export function answerPrompt(input: AnswerInput, maxChars: number) {
   });
   const perContext = Math.max(500, Math.floor(maxChars / Math.max(1, input.contexts.length)));
   const contexts = input.contexts.map((c) => `[${c.id}]\n${clip(c.text, perContext)}`).join('\n\n');
+  // Earlier turns only tell the model what a follow-up refers to; the answer still comes from the contexts.
+  const history = (input.history ?? []).map((h) => `Q: ${h.question}\nA: ${clip(h.answer, HISTORY_ANSWER_CHARS)}`).join('\n\n');
   return {
     system:
       'Answer the question using only the provided contexts, each introduced by its [id]. When the question asks ' +
       'for a list (all the action items, the findings), give every item the contexts contain, one per line. ' +
       'Reply with a JSON object only: {"answer": <string>, "citations": [{"id": <context id>, "snippet": <short ' +
       'exact quote from that context>}], "confidence": <number 0..1>}. If the contexts do not contain the answer, ' +
-      'say so, with no citations and a low confidence.',
-    user: `Contexts:\n${contexts}\n\nQuestion: ${input.question}`,
+      'say so, with no citations and a low confidence.' +
+      (history ? ' The earlier conversation is given only to resolve what the question refers to.' : ''),
+    user: `${history ? `Earlier in this conversation:\n${history}\n\n` : ''}Contexts:\n${contexts}\n\nQuestion: ${input.question}`,
     schema,
   } satisfies ChatPrompt<z.infer<typeof schema>>;
 }

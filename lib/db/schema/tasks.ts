@@ -41,6 +41,8 @@ export const tasks = pgTable(
     // Provenance only: the task outlives its document, so there is deliberately no foreign key.
     sourceDocumentId: uuid('source_document_id'),
     actionIndex: integer('action_index'),
+    // The sentence of the source document the task was found in, shown on the task as its provenance.
+    sourceQuote: text('source_quote'),
     version: integer('version').notNull().default(1),
     createdBy: uuid('created_by').references(() => user.id, { onDelete: 'set null' }),
     ...timestamps,
@@ -62,6 +64,7 @@ export const tasks = pgTable(
     check('tasks_source_pair_check', sql`(source_document_id is null) = (action_index is null)`),
     check('tasks_version_check', sql`version > 0`),
     check('tasks_title_check', sql`char_length(title) between 1 and 500`),
+    check('tasks_source_quote_check', sql`source_quote is null or char_length(source_quote) between 1 and 1000`),
     tenantPolicy('tasks'),
   ],
 );

@@ -2,6 +2,7 @@
 
 import { useMemo, useState } from 'react';
 import { formatCost } from '@/components/documents/format';
+import { formatDay } from '@/lib/ui/format';
 import { useCan } from '@/components/shell/me-context';
 import { Alert, Card, EmptyState, PageHeader, Spinner } from '@/components/ui';
 import { addUsage } from '@/lib/usage/sum';
@@ -127,7 +128,7 @@ export function UsageView() {
               <tbody>
                 {rows.map((r) => (
                   <tr key={`${r.day}|${r.operation}|${r.provider}`}>
-                    {by === 'day' && <td data-label="Day" className="nowrap">{r.day}</td>}
+                    {by === 'day' && <td data-label="Day" className="nowrap">{formatDay(r.day)}</td>}
                     {by !== 'provider' && <td data-label="Operation">{r.operation}</td>}
                     {by !== 'operation' && <td data-label="Provider">{r.provider}</td>}
                     <td data-label="Calls" className="align-right">{NUMBER.format(r.calls)}</td>

@@ -1,5 +1,5 @@
 import { listAuditOp } from '@/lib/api/audit';
-import { listAuditEvents } from '@/lib/audit/query';
+import { listAuditPage } from '@/lib/audit/display';
 import { tenantRoute } from '@/lib/http/route';
 
-export const GET = tenantRoute(listAuditOp, ({ tx, query }) => listAuditEvents(tx, query));
+export const GET = tenantRoute(listAuditOp, ({ tx, query }) => listAuditPage(tx, query));

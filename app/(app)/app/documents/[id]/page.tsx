@@ -8,7 +8,10 @@ function offset(value: string | string[] | undefined): number | null {
   return Number.isInteger(n) && n >= 0 ? n : null;
 }
 
-// ?start=&end= (character offsets of a cited chunk, from the assistant) highlight that passage.
+const MAX_QUOTE = 1000;
+
+// ?start=&end= (character offsets of a cited chunk, from the assistant) highlight that passage; ?quote= (the
+// sentence a task came from) highlights where that sentence is found.
 export default async function DocumentPage({
   params,
   searchParams,
@@ -20,5 +23,6 @@ export default async function DocumentPage({
   const query = await searchParams;
   const start = offset(query.start);
   const end = offset(query.end);
-  return <DocumentDetailView key={id} id={id} highlight={start !== null && end !== null ? { start, end } : null} />;
+  const quote = typeof query.quote === 'string' && query.quote.trim() ? query.quote.slice(0, MAX_QUOTE) : null;
+  return <DocumentDetailView key={id} id={id} highlight={start !== null && end !== null ? { start, end } : null} quote={quote} />;
 }

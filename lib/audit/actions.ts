@@ -1,0 +1,141 @@
+// What each audited action means, in words people read in the audit log: "Created an API key", or, for a
+// refused request, "Tried to create an API key". Actions are operation ids (lib/api/*.ts) for requests and
+// dotted names for events the application records itself. tests/audit/action-labels.test.ts checks that every
+// operation has an entry. Plain data with no imports: the browser renders the same words.
+
+type Verb = readonly [past: string, base: string];
+type Entry = readonly [verb: Verb, object: string];
+
+const V = {
+  accept: ['Accepted', 'accept'],
+  ask: ['Asked', 'ask'],
+  cancel: ['Cancelled', 'cancel'],
+  change: ['Changed', 'change'],
+  check: ['Checked', 'check'],
+  create: ['Created', 'create'],
+  delete: ['Deleted', 'delete'],
+  download: ['Downloaded', 'download'],
+  erase: ['Erased', 'erase'],
+  export: ['Exported', 'export'],
+  invite: ['Invited', 'invite'],
+  list: ['Listed', 'list'],
+  open: ['Opened', 'open'],
+  preview: ['Previewed', 'preview'],
+  provision: ['Provisioned', 'provision'],
+  purge: ['Purged', 'purge'],
+  read: ['Viewed', 'view'],
+  remove: ['Removed', 'remove'],
+  rename: ['Renamed', 'rename'],
+  replace: ['Rearranged', 'rearrange'],
+  request: ['Requested', 'request'],
+  retry: ['Retried', 'retry'],
+  revoke: ['Revoked', 'revoke'],
+  search: ['Searched', 'search'],
+  signIn: ['Signed in', 'sign in'],
+  signOut: ['Signed out', 'sign out'],
+  switch: ['Switched', 'switch'],
+  update: ['Updated', 'update'],
+  upload: ['Uploaded', 'upload'],
+  verify: ['Verified', 'verify'],
+} as const satisfies Record<string, Verb>;
+
+export const AUDIT_ACTIONS: Record<string, Entry> = {
+  // identity and organizations
+  getMe: [V.read, 'their profile'],
+  signOutEverywhere: [V.signOut, 'everywhere'],
+  switchTenant: [V.switch, 'organization'],
+  createTenant: [V.create, 'an organization'],
+  eraseTenant: [V.erase, 'the organization'],
+  getOrganizationSettings: [V.read, 'organization settings'],
+  updateOrganizationSettings: [V.update, 'organization settings'],
+  // members, roles, invitations, API keys
+  listMembers: [V.list, 'members'],
+  updateMember: [V.change, "a member's role"],
+  removeMember: [V.remove, 'a member'],
+  revokeMemberSessions: [V.signOut, 'a member everywhere'],
+  listRoles: [V.list, 'roles'],
+  createRole: [V.create, 'a role'],
+  updateRole: [V.update, 'a role'],
+  deleteRole: [V.delete, 'a role'],
+  listInvitations: [V.list, 'invitations'],
+  createInvitation: [V.invite, 'someone to join'],
+  revokeInvitation: [V.revoke, 'an invitation'],
+  acceptInvitation: [V.accept, 'an invitation'],
+  previewInvitation: [V.preview, 'an invitation'],
+  listApiKeys: [V.list, 'API keys'],
+  createApiKey: [V.create, 'an API key'],
+  revokeApiKey: [V.revoke, 'an API key'],
+  // documents, search and the assistant
+  uploadDocument: [V.upload, 'a document'],
+  listDocuments: [V.list, 'documents'],
+  getDocument: [V.open, 'a document'],
+  deleteDocument: [V.delete, 'a document'],
+  retryDocument: [V.retry, 'processing a document'],
+  cancelDocument: [V.cancel, 'processing a document'],
+  search: [V.search, 'documents'],
+  askAssistant: [V.ask, 'the assistant'],
+  listConversations: [V.list, 'their conversations'],
+  createConversation: [V.create, 'a conversation'],
+  getConversation: [V.open, 'a conversation'],
+  renameConversation: [V.rename, 'a conversation'],
+  deleteConversation: [V.delete, 'a conversation'],
+  getDashboard: [V.read, 'the dashboard'],
+  // tasks
+  listTasks: [V.list, 'tasks'],
+  createTask: [V.create, 'a task'],
+  getTask: [V.open, 'a task'],
+  updateTask: [V.update, 'a task'],
+  deleteTask: [V.delete, 'a task'],
+  listBoardColumns: [V.list, 'board columns'],
+  replaceBoardColumns: [V.replace, 'the board columns'],
+  streamEvents: [V.open, 'the live event stream'],
+  // settings, usage, audit
+  getAiSettings: [V.read, 'AI settings'],
+  updateAiSettings: [V.update, 'AI settings'],
+  getUsage: [V.read, 'usage'],
+  getQuotas: [V.read, 'quotas'],
+  listAuditEvents: [V.read, 'the audit log'],
+  exportAuditLog: [V.export, 'the audit log'],
+  verifyAuditLog: [V.verify, 'the audit log'],
+  // privacy
+  createPrivacyExport: [V.request, 'a data export'],
+  getPrivacyExport: [V.read, 'a data export'],
+  downloadPrivacyExport: [V.download, 'a data export'],
+  erasePrivacyUser: [V.erase, "a member's personal data"],
+  // operators and the platform
+  provisionTenant: [V.provision, 'the organization'],
+  updateTenantAsOperator: [V.update, 'the organization (operator)'],
+  getMaintenance: [V.read, 'maintenance mode'],
+  setMaintenance: [V.change, 'maintenance mode'],
+  health: [V.check, 'health'],
+  readiness: [V.check, 'readiness'],
+  metrics: [V.read, 'metrics'],
+  status: [V.read, 'the status page'],
+  // events the application records itself
+  'auth.signIn': [V.signIn, ''],
+  'privacy.member_erased': [V.erase, "a member's personal data"],
+  'privacy.exports_purged': [V.purge, 'expired data exports'],
+  'retention.documents_deleted': [V.delete, 'documents past their retention period'],
+};
+
+function sentence(verb: string, object: string): string {
+  return object ? `${verb} ${object}` : verb;
+}
+
+// "camelCaseId" → "Camel case id": still readable for an action recorded by a newer version than this table.
+function fromIdentifier(action: string): string {
+  const words = action
+    .replace(/[._-]+/g, ' ')
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+export function describeAuditAction(action: string, outcome: 'success' | 'denied' | 'failure' = 'success'): string {
+  const entry = AUDIT_ACTIONS[action];
+  if (!entry) return fromIdentifier(action);
+  const [[past, base], object] = entry;
+  if (outcome === 'success') return sentence(past, object);
+  return sentence(`${outcome === 'denied' ? 'Tried to' : 'Failed to'} ${base}`, object);
+}
