@@ -11,9 +11,13 @@ const nextConfig: NextConfig = {
     'pg',
     'ws',
     '@neondatabase/serverless',
-    'unpdf',
     'prom-client',
   ],
+  // The pipeline worker is a prebuilt bundle (scripts/build-workers.ts) that lib/workers/pipeline-pool.ts starts
+  // by path, which file tracing cannot see: the functions that run pipeline steps must ship it.
+  outputFileTracingIncludes: {
+    '/api/inngest': ['./dist/workers/pipeline-worker.mjs'],
+  },
   async headers() {
     return [{ source: '/:path*', headers: securityHeaders() }];
   },

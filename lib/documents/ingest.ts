@@ -8,6 +8,7 @@ import { assertDocumentUploadAllowed } from '@/lib/quotas/enforce';
 import { putTenantBlob, tenantBlobKey } from '@/lib/storage';
 import type { Access } from '@/lib/tenancy/access';
 import type { Enqueue } from './jobs';
+import { cleanText } from './clean-text';
 import { MAX_TITLE_LENGTH } from './limits';
 import { detectUploadType } from './sniff';
 import { summaryColumns, toSummary, type DocumentSummary } from './views';
@@ -58,11 +59,6 @@ function checkTitle(title: string | undefined): string | undefined {
   if (!t) return undefined;
   if (t.length > MAX_TITLE_LENGTH) throw new AppError('validation_failed', `The title may be at most ${MAX_TITLE_LENGTH} characters`);
   return t;
-}
-
-// Postgres text cannot hold NUL characters.
-export function cleanText(text: string): string {
-  return text.includes('\u0000') ? text.replaceAll('\u0000', '') : text;
 }
 
 function fromJson(body: TextDocumentInput): NewDocument {
