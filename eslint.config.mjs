@@ -39,7 +39,7 @@ const config = [
     files: ['tests/**/*.ts', 'e2e/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
-  { ignores: ['.next/**', 'node_modules/**', '.data/**', 'drizzle/meta/**', 'next-env.d.ts', 'test-results/**', 'playwright-report/**'] },
+  { ignores: ['.next/**', 'dist/**', 'node_modules/**', '.data/**', 'drizzle/meta/**', 'next-env.d.ts', 'test-results/**', 'playwright-report/**'] },
 ];
 
 export default config;

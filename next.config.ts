@@ -11,12 +11,16 @@ const nextConfig: NextConfig = {
     'pg',
     'ws',
     '@neondatabase/serverless',
-    'unpdf',
     'prom-client',
     // The offline provider's NLP model is a 4 MB module: loaded from node_modules, not copied into every bundle.
     'wink-nlp',
     'wink-eng-lite-web-model',
   ],
+  // The pipeline worker is a prebuilt bundle (scripts/build-workers.ts) that lib/workers/pipeline-pool.ts starts
+  // by path, which file tracing cannot see: the functions that run pipeline steps must ship it.
+  outputFileTracingIncludes: {
+    '/api/inngest': ['./dist/workers/pipeline-worker.mjs'],
+  },
   async headers() {
     return [{ source: '/:path*', headers: securityHeaders() }];
   },

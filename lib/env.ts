@@ -73,6 +73,11 @@ export const envSchema = z.object({
   // in the middle of a test would act on that test's data). A runner given its own clock still fires them.
   LOCAL_RUNNER_CRONS_OFF: bool,
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  // CPU-bound pipeline work runs in worker threads (lib/workers); unset picks one fewer than the cores, 1 to 4.
+  PIPELINE_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
+  PIPELINE_WORKER_MEMORY_MB: z.coerce.number().int().min(64).max(16_384).default(512),
+  PIPELINE_WORKER_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3_600).default(120),
+  PIPELINE_WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
 });
 
 export type Env = z.infer<typeof envSchema>;

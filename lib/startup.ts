@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { chooseDriver, getDbHandle } from '@/lib/db/client';
 import { getEnv, type Env } from '@/lib/env';
 import { logger } from '@/lib/log';
+import { describePipelinePool, pipelinePoolSettings } from '@/lib/workers/pipeline-pool';
 
 export function describeBackends(env: Env): Record<string, string> {
   const driver = chooseDriver(env);
@@ -16,6 +18,7 @@ export function describeBackends(env: Env): Record<string, string> {
     pipelines: env.INNGEST_EVENT_KEY || env.INNGEST_BASE_URL ? 'Inngest' : 'local runner (in-process, state in the database)',
     ai: ai.join(', '),
     files: env.BLOB_READ_WRITE_TOKEN ? 'Vercel Blob' : `local disk at ${env.BLOB_DIR}`,
+    workers: describePipelinePool(pipelinePoolSettings(env)),
   };
 }
 
@@ -25,6 +28,10 @@ export async function startServer(): Promise<void> {
     throw new Error('On Vercel the embedded database is refused (serverless disks do not last): set DATABASE_URL.');
   }
   for (const [concern, backend] of Object.entries(describeBackends(env))) logger.info(`backend ${concern}: ${backend}`, { concern, backend });
+  const workerBundle = pipelinePoolSettings(env).filename;
+  if (!existsSync(workerBundle)) {
+    logger.error(`the pipeline worker bundle ${workerBundle} is missing: documents will fail until \`npm run build:workers\` has run`);
+  }
   await getDbHandle();
   logger.info('database ready');
 }

@@ -1,7 +1,7 @@
 // `npm run local`: install, build and serve, doing only the part that is needed. Plain Node with no
 // dependencies, because it runs before anything is installed.
 //  - install (npm ci) when package-lock.json differs from the one node_modules was installed from;
-//  - build (next build) when any source file differs from the last successful build: the stamp is a hash of
+//  - build (npm run build) when any source file differs from the last successful build: the stamp is a hash of
 //    every source file's path and content (not of modification times, which copies and checkouts move);
 //  - then `next start`, with any arguments passed on (`npm run local -- -p 4000`; PORT=4000 works too).
 // `npm run local -- --rebuild` builds even when nothing changed.
@@ -15,7 +15,7 @@ const INSTALL_STAMP = path.join('node_modules', '.reflex-lock-hash');
 const BUILD_STAMP = path.join('.next', '.reflex-source-hash');
 // What `next build` reads: the app, its libraries, migrations bundled with it, and the configuration.
 const SOURCE_DIRS = ['app', 'components', 'lib', 'inngest', 'public', 'drizzle'];
-const SOURCE_FILES = ['package.json', 'package-lock.json', 'next.config.ts', 'tsconfig.json', 'instrumentation.ts', 'proxy.ts', '.env', '.env.production', '.env.local', '.env.production.local'];
+const SOURCE_FILES = ['scripts/build-workers.ts', 'package.json', 'package-lock.json', 'next.config.ts', 'tsconfig.json', 'instrumentation.ts', 'proxy.ts', '.env', '.env.production', '.env.local', '.env.production.local'];
 
 function hashOf(bytes) {
   return createHash('sha256').update(bytes).digest('hex');
@@ -61,7 +61,12 @@ export function needsInstall(root) {
 }
 
 export function needsBuild(root, env = process.env) {
-  return !existsSync(path.join(root, '.next', 'BUILD_ID')) || readStamp(path.join(root, BUILD_STAMP)) !== sourceStamp(root, env);
+  return (
+    !existsSync(path.join(root, '.next', 'BUILD_ID')) ||
+    // The pipeline worker bundle (scripts/build-workers.ts) is built with the app and served beside it.
+    !existsSync(path.join(root, 'dist', 'workers', 'pipeline-worker.mjs')) ||
+    readStamp(path.join(root, BUILD_STAMP)) !== sourceStamp(root, env)
+  );
 }
 
 export function recordInstall(root) {
@@ -95,7 +100,8 @@ function main() {
     console.log(rebuild ? '[reflex] building (--rebuild)' : '[reflex] building (sources changed since the last build)');
     // Hashed before building, so a file edited while the build runs is built again next time.
     const stamp = sourceStamp(root);
-    run('npx', ['next', 'build']);
+    // npm run build: its prebuild step bundles the pipeline worker first.
+    run('npm', ['run', 'build']);
     recordBuild(root, stamp);
   } else {
     console.log('[reflex] build is up to date: skipping next build (use --rebuild to force one)');

@@ -10,6 +10,7 @@ export type AiErrorCode =
   | 'no_eligible_provider'
   | 'all_providers_failed'
   | 'invalid_input'
+  | 'resource_limit'
   | 'config';
 
 // `retryable` answers one question for callers: can trying again later (same input, same config) succeed?
@@ -78,6 +79,15 @@ export class AiAbortedError extends AiError {
   constructor() {
     super('aborted', 'The AI call was aborted by the caller.', { retryable: true });
     this.name = 'AiAbortedError';
+  }
+}
+
+// The work for this input ran out of memory or time where it runs (the pipeline worker): the same input fails
+// the same way again, and it says nothing about the provider's health.
+export class AiResourceLimitError extends AiError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('resource_limit', message, { retryable: false, cause: options.cause });
+    this.name = 'AiResourceLimitError';
   }
 }
 

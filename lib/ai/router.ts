@@ -104,7 +104,7 @@ export interface AiRouter {
 }
 
 // Errors that say nothing about a provider's health must not trip its breaker.
-const HEALTH_NEUTRAL = new Set(['transcription_unavailable', 'unsupported_operation', 'invalid_input', 'aborted']);
+const HEALTH_NEUTRAL = new Set(['transcription_unavailable', 'unsupported_operation', 'invalid_input', 'aborted', 'resource_limit']);
 
 // Re-typed as a mapped type so that indexing with a generic `Op` keeps input and output correlated.
 type OperationSchemas = { [Op in AiOperation]: { input: z.ZodType<AiInput<Op>>; output: z.ZodType<AiOutput<Op>> } };

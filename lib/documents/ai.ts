@@ -4,6 +4,7 @@ import { createAiRouter, type AiRouter, type AiUsageRow } from '@/lib/ai/router'
 import { withTenant } from '@/lib/db/tenant';
 import { registerAiCircuitSource } from '@/lib/health/ai-circuits';
 import { recordAiUsage } from '@/lib/usage/record';
+import { WorkerOfflineProvider } from '@/lib/workers/offline-provider';
 import { getAiSettings, resolvePolicy, type AiSettings } from './ai-settings';
 
 interface AiScope {
@@ -12,7 +13,9 @@ interface AiScope {
 }
 
 export interface DocumentAi {
+  // In-process providers: what settings show, and what query-time calls (lib/search/ai.ts) use.
   providers: AiProviders;
+  // The pipeline's router: the same providers, with offline work in the worker pool.
   router: AiRouter;
 }
 
@@ -31,10 +34,16 @@ function aiEnvFromProcess(): AiEnv {
   return Object.fromEntries(Object.keys(aiEnvSchema.shape).map((key) => [key, env[key]]));
 }
 
+// The pipeline's offline calls run in the worker pool (lib/workers), off the thread that serves HTTP. Injected
+// providers are used as they are.
+function pipelineProvidersOf(options: DocumentAiOptions, providers: AiProviders): AiProviders {
+  return options.providers ? providers : { ...providers, offline: new WorkerOfflineProvider() };
+}
+
 function build(options: DocumentAiOptions): DocumentAi {
   const providers = options.providers ?? createProvidersFromEnv(options.env ?? aiEnvFromProcess(), options.registry);
   const router = createAiRouter({
-    providers,
+    providers: pipelineProvidersOf(options, providers),
     // Outside a scope this opens its own tenant transaction: never call the router with one already open.
     policyFor: async (tenantId, op) => {
       const settings = scope.getStore()?.settings ?? (await withTenant(tenantId, getAiSettings));

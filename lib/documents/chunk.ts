@@ -104,3 +104,25 @@ export function chunkText(text: string, options: ChunkOptions = {}): TextChunk[]
   emit();
   return chunks;
 }
+
+// chunkText's boundaries as flattened [start, end) pairs: what the pipeline worker sends back instead of the text,
+// which the caller already holds (chunksFromSpans rebuilds the chunks from it).
+export function chunkSpans(text: string, options: ChunkOptions = {}): Int32Array<ArrayBuffer> {
+  const chunks = chunkText(text, options);
+  const spans = new Int32Array(chunks.length * 2);
+  chunks.forEach((c, i) => {
+    spans[2 * i] = c.start;
+    spans[2 * i + 1] = c.end;
+  });
+  return spans;
+}
+
+export function chunksFromSpans(text: string, spans: Int32Array): TextChunk[] {
+  const chunks: TextChunk[] = [];
+  for (let i = 0; i + 1 < spans.length; i += 2) {
+    const start = spans[i] ?? 0;
+    const end = spans[i + 1] ?? start;
+    chunks.push({ ord: chunks.length, text: text.slice(start, end), start, end });
+  }
+  return chunks;
+}

@@ -10,6 +10,7 @@ import { assertDocumentUploadAllowed } from '@/lib/quotas/enforce';
 import type { Access } from '@/lib/tenancy/access';
 import { boundedText } from '@/lib/validation/text';
 import type { Enqueue } from './jobs';
+import { cleanText } from './clean-text';
 import { MAX_TITLE_LENGTH } from './limits';
 import type { StagedFile } from './multipart';
 import { filenameTitle } from './title';
@@ -57,11 +58,6 @@ function checkTitle(title: string | undefined): string | undefined {
   if (!t) return undefined;
   if (t.length > MAX_TITLE_LENGTH) throw new AppError('validation_failed', `Title must be at most ${MAX_TITLE_LENGTH} characters`);
   return t;
-}
-
-// Postgres text cannot hold NUL characters.
-export function cleanText(text: string): string {
-  return text.includes('\u0000') ? text.replaceAll('\u0000', '') : text;
 }
 
 function fromJson(body: TextDocumentInput): NewDocument {

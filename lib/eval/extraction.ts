@@ -1,6 +1,7 @@
 import { DEFAULT_CATEGORIES } from '@/lib/ai/classical/classify';
 import { documentReferenceDate } from '@/lib/ai/nlp/dates';
 import type { AiProvider, ActionItem, ClassifyInput } from '@/lib/ai/types';
+import { extractionLimitsFor } from '@/lib/documents/limits';
 import { extractPdfText } from '@/lib/documents/pipeline/extract';
 import { derivedTitle, filenameTitle } from '@/lib/documents/title';
 import type { CorpusDocument, LoadedCorpus } from './corpus';
@@ -32,7 +33,13 @@ const context = (file: string, op: string) => ({
 export async function documentText(loaded: LoadedCorpus, file: string): Promise<string> {
   const f = loaded.files.get(file);
   if (!f) throw new Error(`unknown corpus file ${file}`);
-  return f.mime === 'application/pdf' ? extractPdfText(f.bytes) : f.source;
+  if (f.mime !== 'application/pdf') return f.source;
+  // The eval's tenant is on the enterprise plan (lib/eval/run.ts); corpus PDFs are far below any cap.
+  const { pages, chars } = extractionLimitsFor('enterprise');
+  // PDF.js takes ownership of (detaches) the buffer it is given: the corpus keeps its own bytes.
+  const extracted = await extractPdfText(new Uint8Array(f.bytes), { maxPages: pages, maxChars: chars });
+  if (!extracted.ok) throw new Error(`corpus PDF ${file} could not be extracted: ${extracted.failure.code}`);
+  return extracted.text;
 }
 
 export async function extractDocument(

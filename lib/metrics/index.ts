@@ -41,6 +41,12 @@ export function observePipelineRun(input: { pipeline: string; outcome: PipelineR
   notePipelineRun(input.outcome);
 }
 
+// Caller: lib/workers/pipeline-pool.ts when a task settles. `outcome` is ok, or why it failed (out_of_memory,
+// timeout, crashed, failed, aborted, closed, invalid_result).
+export function observeWorkerTask(input: { task: string; outcome: string; durationMs: number }): void {
+  getMetrics().workerTaskDuration.observe({ task: input.task, outcome: input.outcome }, seconds(input.durationMs));
+}
+
 export interface AiCallObservation {
   provider: string;
   operation: string;

@@ -45,6 +45,13 @@ function build() {
       buckets: STEP_BUCKETS,
       registers,
     }),
+    workerTaskDuration: new Histogram({
+      name: 'reflex_pipeline_worker_task_duration_seconds',
+      help: 'Tasks run in the pipeline worker pool, from queueing to result, by task type and outcome (its _count is the number of tasks)',
+      labelNames: ['task', 'outcome'] as const,
+      buckets: STEP_BUCKETS,
+      registers,
+    }),
     aiCalls: new Counter({
       name: 'reflex_ai_calls_total',
       help: 'AI provider calls, by provider, operation and outcome',

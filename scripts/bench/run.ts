@@ -11,10 +11,11 @@ import { runLoad, type LoadOptions } from './load';
 import { writeReport, resultsTable, type BackendId, type ExtraSection, type ScenarioResult } from './report';
 import { SCENARIOS, type BenchContext } from './scenarios';
 import { ingestionTable, runIngestionScenario } from './scenarios/ingestion';
+import { isolationTable, runIsolationScenario } from './scenarios/isolation';
 import { realtimeScenario } from './scenarios/realtime';
 import { runSearchScenario, searchTable } from './scenarios/search';
 import { commandCpuSeconds, processCpuSeconds } from './cpu';
-import { benchServerEnv, startServer, type RunningServer } from './server';
+import { benchServerEnv, pipelineWorkerEnv, startServer, type RunningServer } from './server';
 
 const optionsSchema = z.object({
   BENCH_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'BENCH_DATABASE_URL must be a postgres:// URL').optional(),
@@ -32,6 +33,13 @@ const optionsSchema = z.object({
   BENCH_SEARCH_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
   BENCH_SEARCH_DURATION: z.coerce.number().int().min(1).max(600).default(10),
   BENCH_CPU_PROFILE_DIR: z.string().optional(),
+  BENCH_ISOLATION_MB: z.coerce.number().min(0.1).max(50).default(2),
+  BENCH_ISOLATION_KINDS: z
+    .string()
+    .default('pdf,text')
+    .transform((v) => v.split(',').map((k) => k.trim()))
+    .pipe(z.array(z.enum(['pdf', 'text'])).min(1)),
+  BENCH_ISOLATION_IDLE: z.coerce.number().int().min(1).max(600).default(10),
 });
 type Options = z.infer<typeof optionsSchema>;
 
@@ -114,6 +122,24 @@ function benchContext(server: RunningServer, platformToken: string): BenchContex
 // The scenarios autocannon cannot drive, on the running server, in this order.
 async function runFlowScenarios(ctx: BenchContext, opts: Options, database: Database, wanted: (id: string) => boolean): Promise<ExtraSection[]> {
   const extras: ExtraSection[] = [];
+  if (wanted('isolation')) {
+    console.log(`[bench] isolation: another tenant's task list while a ${opts.BENCH_ISOLATION_MB} MB document processes (${opts.BENCH_ISOLATION_KINDS.join(', ')})`);
+    const result = await runIsolationScenario(ctx, {
+      megabytes: opts.BENCH_ISOLATION_MB,
+      kinds: opts.BENCH_ISOLATION_KINDS,
+      idleSeconds: opts.BENCH_ISOLATION_IDLE,
+      readers: 4,
+      readsPerSecond: 40,
+      timeoutSeconds: 900,
+      serverSettings: pipelineWorkerEnv(),
+    });
+    extras.push({
+      title: 'Tenant isolation: another tenant\'s requests while a large document processes',
+      exercises:
+        'the request path (API-key auth, rate limits, one RLS transaction listing tasks) sharing the process, and on PGlite the one database connection, with the pipeline (extract, chunk, embed, classify, verify, summarize) of a large upload',
+      body: isolationTable(result),
+    });
+  }
   if (wanted('realtime')) {
     const rt = { clients: opts.BENCH_REALTIME_CLIENTS, updatesPerSecond: opts.BENCH_REALTIME_RATE, durationSeconds: opts.BENCH_REALTIME_DURATION };
     console.log(`[bench] realtime: ${rt.clients} SSE clients, ${rt.updatesPerSecond} updates/s for ${rt.durationSeconds} s`);
@@ -183,7 +209,7 @@ async function main(): Promise<void> {
   try {
     server = await startServer(
       root,
-      { ...benchServerEnv(platformToken), ...database.env },
+      { ...benchServerEnv(platformToken), ...pipelineWorkerEnv(), ...database.env },
       // V8 CPU profiles of the server, written when it stops (open them in Chrome DevTools or speedscope).
       opts.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(opts.BENCH_CPU_PROFILE_DIR)}`] : [],
     );
@@ -228,6 +254,10 @@ async function main(): Promise<void> {
       extras,
     );
     console.log(`[bench] wrote ${path.relative(root, output)}`);
+  } catch (err) {
+    // The server's own last lines usually say why a request failed (it crashed, it ran out of memory).
+    if (server) console.error(`[bench] the server's last lines:\n${server.tail()}`);
+    throw err;
   } finally {
     await server?.stop();
     await database.cleanup();
@@ -235,6 +265,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(`[bench] failed: ${err instanceof Error ? err.message : String(err)}`);
+  const cause = err instanceof Error && err.cause instanceof Error ? ` (${err.cause.message})` : '';
+  console.error(`[bench] failed: ${err instanceof Error ? err.message : String(err)}${cause}`);
   process.exitCode = 1;
 });

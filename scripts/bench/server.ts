@@ -55,6 +55,14 @@ export function benchServerEnv(platformToken: string): Record<string, string> {
   };
 }
 
+// The pipeline worker pool's knobs (PIPELINE_WORKERS, PIPELINE_WORKER_*) set in the bench's environment reach the
+// server, so their effect on the isolation scenario can be measured.
+export function pipelineWorkerEnv(source: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(source)) if (/^PIPELINE_WORKER/.test(key) && value) out[key] = value;
+  return out;
+}
+
 // `next start` of an existing build; ready once /api/health/ready answers 200 (the database is open).
 export async function startServer(root: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<RunningServer> {
   if (!existsSync(path.join(root, '.next', 'BUILD_ID'))) {

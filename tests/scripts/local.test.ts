@@ -14,6 +14,7 @@ const write = (file: string, content: string) => {
 };
 const built = () => {
   write('.next/BUILD_ID', 'abc');
+  write('dist/workers/pipeline-worker.mjs', '');
   recordBuild(root, sourceStamp(root, {}));
 };
 
@@ -34,6 +35,12 @@ describe('build', () => {
     expect(needsBuild(root, {})).toBe(true);
     built();
     expect(needsBuild(root, {})).toBe(false);
+  });
+
+  it('is needed when the pipeline worker bundle is missing', () => {
+    built();
+    unlinkSync(path.join(root, 'dist/workers/pipeline-worker.mjs'));
+    expect(needsBuild(root, {})).toBe(true);
   });
 
   it('is needed again when a source file changes, appears or disappears', () => {

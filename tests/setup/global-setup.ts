@@ -1,4 +1,5 @@
 import type { TestProject } from 'vitest/node';
+import { buildWorkers } from '../../scripts/build-workers';
 import { prepareServerDatabase } from '../helpers/server-db';
 
 declare module 'vitest' {
@@ -9,6 +10,8 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
+  // The pipeline worker runs the bundle, not the sources: rebuild it so tests run the code as it is now.
+  await buildWorkers();
   const url = process.env.TEST_DATABASE_URL;
   if (!url) {
     console.log('[tests] TEST_DATABASE_URL is not set: running on embedded PGlite only (real-PostgreSQL variants skipped).');

@@ -2,10 +2,12 @@ import { and, eq, sql } from 'drizzle-orm';
 import { AiError, AllProvidersFailedError } from '@/lib/ai/errors';
 import type { AiUsageRow } from '@/lib/ai/router';
 import { documents, documentSteps, type DocumentStepName, type StoredActionItem } from '@/lib/db/schema';
+import { getDbHandle } from '@/lib/db/client';
 import { withTenant } from '@/lib/db/tenant';
 import { observePipelineStep } from '@/lib/metrics';
-import type { Tx } from '@/lib/db/types';
+import type { DbKind, Tx } from '@/lib/db/types';
 import { publishEvent } from '@/lib/realtime/outbox';
+import { runWithPipelineKey } from '@/lib/workers/pipeline-pool';
 import { getAiSettings, type AiSettings } from '../ai-settings';
 import { runInAiScope } from '../ai';
 import type { PipelineJob } from '../jobs';
@@ -36,15 +38,30 @@ export type StopReason = 'deleted' | 'cancelled' | 'superseded' | 'claimed_elsew
 
 export type StepOutcome<T> = { state: 'stopped'; reason: StopReason } | { state: 'skipped' } | ({ state: 'done' } & T);
 
+// The text itself (megabytes, for a large document) is read only by the steps that need it (loadDocumentText).
 export type LoadedDocument = Pick<
   typeof documents.$inferSelect,
-  'id' | 'tenantId' | 'title' | 'kind' | 'mime' | 'filename' | 'blobKey' | 'status' | 'generation' | 'runId' | 'text' | 'createdAt'
->;
+  'id' | 'tenantId' | 'title' | 'kind' | 'mime' | 'filename' | 'blobKey' | 'status' | 'generation' | 'runId' | 'createdAt'
+> & { hasText: boolean };
 
-// What a step's work produced. `write` runs in the closing transaction, after the document was re-checked, so
-// results of a run that was cancelled or superseded meanwhile are dropped.
+// One small write (a statement or two) of a step's results. runStep packs them into short transactions (see
+// writeBatches): writing thousands of rows in one transaction would hold embedded PGlite's only connection, and so
+// every other tenant's requests, for its whole duration. Each batch must be safe to run again.
+export type WriteBatch = (tx: Tx) => Promise<void>;
+
+// What a step's work produced. `batches` run first, packed into short transactions; `write` runs in the closing
+// transaction with the step's bookkeeping. Both come after the document was re-checked, so results of a run that
+// was cancelled or superseded meanwhile are dropped.
 export type StepWork<T> =
-  | { kind: 'done'; provider?: string | null; model?: string | null; result: T; write?: (tx: Tx) => Promise<void>; complete?: boolean }
+  | {
+      kind: 'done';
+      provider?: string | null;
+      model?: string | null;
+      result: T;
+      batches?: readonly WriteBatch[];
+      write?: (tx: Tx) => Promise<void>;
+      complete?: boolean;
+    }
   | { kind: 'needs_provider'; message: string };
 
 type Begin = { kind: 'stop'; reason: StopReason } | { kind: 'skip' } | { kind: 'go'; doc: LoadedDocument; settings: AiSettings };
@@ -60,8 +77,8 @@ const loadColumns = {
   status: documents.status,
   generation: documents.generation,
   runId: documents.runId,
-  text: documents.text,
   createdAt: documents.createdAt,
+  hasText: sql<boolean>`(${documents.text} is not null)`,
 };
 
 // The row lock serialises a step's bookkeeping with cancel, retry and delete of the same document.
@@ -168,13 +185,15 @@ export async function runStep<T extends object>(
   const usage: AiUsageRow[] = [];
   let outcome: StepWork<T>;
   try {
-    outcome = await runInAiScope(begin.settings, usage, () => work(begin.doc, begin.settings));
+    // CPU-bound work goes to the worker pool queued under the tenant, so tenants take turns there.
+    outcome = await runWithPipelineKey(job.tenantId, () => runInAiScope(begin.settings, usage, () => work(begin.doc, begin.settings)));
   } catch (err) {
     await recordFailure(job, step, describe(err), Date.now() - started, sumCost(usage));
     observePipelineStep({ pipeline: PIPELINE, step, outcome: isRetryable(err) ? 'retried' : 'failed', durationMs: Date.now() - started });
     throw err;
   }
   observePipelineStep({ pipeline: PIPELINE, step, outcome: 'succeeded', durationMs: Date.now() - started });
+  if (outcome.kind === 'done' && outcome.batches) await writeBatches(job, outcome.batches);
 
   return withTenant(job.tenantId, async (tx): Promise<StepOutcome<T>> => {
     const doc = await lockDocument(tx, job.documentId);
@@ -217,6 +236,43 @@ export async function runStep<T extends object>(
     await tx.update(documents).set({ updatedAt: now }).where(eq(documents.id, job.documentId));
     return { state: 'done', ...outcome.result };
   });
+}
+
+// How long one transaction of a step's batched writes may run before it commits and lets others in. On embedded
+// PGlite a statement runs on the thread that serves HTTP and holds the only connection, so this bounds how long a
+// request waits behind the pipeline (plus the one statement that crosses the budget). A server database runs
+// statements elsewhere and has a pool of connections: there the budget only keeps a step from holding one of
+// them (and its row locks) for long, and a larger one saves round trips.
+export const WRITE_SLICE_MS: Record<DbKind, number> = { pglite: 15, postgres: 100, neon: 100 };
+
+// Runs the batches in consecutive transactions of about WRITE_SLICE_MS each, re-checking the document at the start
+// of each; a stop (cancelled, superseded, deleted) ends the loop, and the closing transaction then reports it.
+// Between transactions a timer lets the event loop poll for I/O, so requests that arrived meanwhile reach the
+// database before the next slice.
+async function writeBatches(job: PipelineJob, batches: readonly WriteBatch[]): Promise<void> {
+  const budget = WRITE_SLICE_MS[(await getDbHandle()).kind];
+  let next = 0;
+  while (next < batches.length) {
+    const stopped = await withTenant(job.tenantId, async (tx) => {
+      const stop = stopReason(await lockDocument(tx, job.documentId), job);
+      if (stop) return true;
+      const started = performance.now();
+      do {
+        const batch = batches[next++];
+        if (batch) await batch(tx);
+      } while (next < batches.length && performance.now() - started < budget);
+      return false;
+    });
+    if (stopped) return;
+    await new Promise<void>((resolve) => setTimeout(resolve, 1));
+  }
+}
+
+// The document's text, or its first `maxChars` characters, read in a transaction of its own.
+export async function loadDocumentText(job: PipelineJob, maxChars?: number): Promise<string | null> {
+  const text = maxChars === undefined ? documents.text : sql<string | null>`substring(${documents.text} from 1 for ${maxChars})`;
+  const [row] = await withTenant(job.tenantId, (tx) => tx.select({ text }).from(documents).where(eq(documents.id, job.documentId)));
+  return row?.text ?? null;
 }
 
 async function recordFailure(job: PipelineJob, step: DocumentStepName, message: string, latencyMs: number, costMicros: number) {
