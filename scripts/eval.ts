@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import type { AiProvider } from '@/lib/ai/types';
 import type { Access } from '@/lib/tenancy/access';
+import { NO_POLICY } from '@/lib/tenancy/security-policy';
 
 // The database, pipeline backend and secrets must be chosen before any app module reads the environment.
 process.env.PGLITE_DIR = 'memory://';
@@ -110,7 +111,7 @@ async function evaluate(provider: string, corpus: Corpus, texts: Map<string, str
     (tx) => updateAiSettings(tx, tenantId, aiSettingsSchema.parse({ privacyMode: false, rules: corpus.rules, policies: pinnedPolicies(provider) })),
     scope,
   );
-  const access: Access = { tenantId, plan: tenant.plan, actor: { type: 'user', userId: owner.userId }, permissions: new Set(PERMISSIONS), roleKey: 'owner' };
+  const access: Access = { tenantId, plan: tenant.plan, actor: { type: 'user', userId: owner.userId }, permissions: new Set(PERMISSIONS), roleKey: 'owner', policy: NO_POLICY };
 
   const jobs: PipelineJob[] = [];
   const fileOf = new Map<string, string>();

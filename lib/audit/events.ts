@@ -108,8 +108,38 @@ async function tenantsOfUser(userId: string): Promise<string[]> {
   return rows.map((r) => r.tenant_id);
 }
 
-// Never throws (the sign-in itself has already happened); see the table at the top of this file.
-export async function recordSignIn(input: { email: string; succeeded: boolean; status: number; facts: RequestFacts }): Promise<void> {
+// Something that happened to an account (sign-in, password reset, MFA on or off, change of address): one entry
+// in each tenant the account belongs to (see the table at the top of this file). Never throws: the change itself
+// has already happened.
+export async function recordAccountEvent(input: {
+  user: { id: string; email: string };
+  action: string;
+  outcome?: 'success' | 'failure';
+  facts: RequestFacts;
+  metadata?: Record<string, string | number | boolean>;
+}): Promise<void> {
+  const { facts, user } = input;
+  try {
+    for (const tenantId of await tenantsOfUser(user.id)) {
+      await withTenant(tenantId, (tx) =>
+        recordAuditEvent(tx, {
+          action: input.action,
+          outcome: input.outcome ?? 'success',
+          // No target: the user id would sit in the hashed payload, out of reach of erasure.
+          actor: { type: 'user', id: user.id, label: user.email },
+          ...requestFields(facts),
+          metadata: input.metadata ?? {},
+        }),
+      );
+    }
+  } catch (err) {
+    logger.error('audit: could not record an account event', { requestId: facts.requestId, action: input.action, error: oneLine(err instanceof Error ? err.message : String(err)) });
+  }
+}
+
+// A password sign-in, by the address it named. `secondFactor` says whether it still waits for a TOTP or backup code
+// (then no session exists yet; completing it is recorded as its own sign-in with method totp or backup_code).
+export async function recordSignIn(input: { email: string; succeeded: boolean; status: number; facts: RequestFacts; secondFactorPending?: boolean }): Promise<void> {
   const { facts } = input;
   try {
     const user = await findUserByEmail(input.email);
@@ -117,18 +147,9 @@ export async function recordSignIn(input: { email: string; succeeded: boolean; s
       logger.warn('sign-in failed for an address with no account', { requestId: facts.requestId, emailHash: hashForLog(input.email), ip: oneLine(facts.ip, 100) });
       return;
     }
-    for (const tenantId of await tenantsOfUser(user.id)) {
-      await withTenant(tenantId, (tx) =>
-        recordAuditEvent(tx, {
-          action: 'auth.signIn',
-          outcome: input.succeeded ? 'success' : 'failure',
-          // No target: the user id would sit in the hashed payload, out of reach of erasure.
-          actor: { type: 'user', id: user.id, label: user.email },
-          ...requestFields(facts),
-          metadata: { method: 'password', status: input.status },
-        }),
-      );
-    }
+    const metadata: Record<string, string | number | boolean> = { method: 'password', status: input.status };
+    if (input.secondFactorPending) metadata.secondFactor = 'pending';
+    await recordAccountEvent({ user, action: 'auth.signIn', outcome: input.succeeded ? 'success' : 'failure', facts, metadata });
   } catch (err) {
     logger.error('audit: could not record a sign-in', { requestId: facts.requestId, error: oneLine(err instanceof Error ? err.message : String(err)) });
   }

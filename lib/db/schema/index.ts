@@ -9,3 +9,4 @@ export * from './tasks';
 export * from './realtime';
 export * from './runner';
 export * from './privacy';
+export * from './email';
