@@ -1,5 +1,6 @@
 import { chooseDriver, getDbHandle } from '@/lib/db/client';
 import { getEnv, type Env } from '@/lib/env';
+import { describeEmailBackend } from '@/lib/email/transport';
 import { logger } from '@/lib/log';
 
 export function describeBackends(env: Env): Record<string, string> {
@@ -16,6 +17,7 @@ export function describeBackends(env: Env): Record<string, string> {
     pipelines: env.INNGEST_EVENT_KEY || env.INNGEST_BASE_URL ? 'Inngest' : 'local runner (in-process, state in the database)',
     ai: ai.join(', '),
     files: env.BLOB_READ_WRITE_TOKEN ? 'Vercel Blob' : `local disk at ${env.BLOB_DIR}`,
+    email: describeEmailBackend(env),
   };
 }
 
@@ -25,6 +27,15 @@ export async function startServer(): Promise<void> {
     throw new Error('On Vercel the embedded database is refused (serverless disks do not last): set DATABASE_URL.');
   }
   for (const [concern, backend] of Object.entries(describeBackends(env))) logger.info(`backend ${concern}: ${backend}`, { concern, backend });
+  const emailWarning = emailStartupWarning(env);
+  if (emailWarning) logger.warn(emailWarning, { concern: 'email' });
   await getDbHandle();
   logger.info('database ready');
+}
+
+// A serverless deployment has no lasting disk and nobody reading a dev outbox: without SMTP nothing reaches anyone.
+// A warning, not a refusal: the app works, people just cannot be invited by email or reset a password themselves.
+export function emailStartupWarning(env: Env): string | null {
+  if (!env.VERCEL || env.SMTP_URL) return null;
+  return 'SMTP_URL is not set: invitations, email verification and password resets cannot be delivered (emails go to a dev outbox nobody can read on Vercel). Set SMTP_URL and EMAIL_FROM.';
 }

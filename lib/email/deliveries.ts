@@ -115,9 +115,3 @@ export async function latestInvitationEmails(tx: Tx, invitationIds: string[]): P
     .orderBy(emailDeliveries.invitationId, desc(emailDeliveries.createdAt));
   return new Map(rows.flatMap((r) => (r.invitationId ? [[r.invitationId, toDelivery(r)] as const] : [])));
 }
-
-/** Erasing an account: the record of the emails sent to its address goes too. */
-export async function forgetAccountEmails(email: string): Promise<void> {
-  const db = await getDb();
-  await db.delete(accountEmailDeliveries).where(eq(accountEmailDeliveries.recipientHash, hashRecipient(email)));
-}

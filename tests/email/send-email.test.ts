@@ -8,6 +8,7 @@ import { devMailEnabled } from '@/lib/email/dev-mail';
 import { listOutbox } from '@/lib/email/outbox';
 import { requestAccountEmail } from '@/lib/email/request';
 import { getEnv, parseEnv, resetEnvForTests } from '@/lib/env';
+import { emailStartupWarning } from '@/lib/startup';
 import { closeOwnerDb, ownerRows } from '../helpers/db';
 import { call, provision, uniqueEmail } from '../helpers/http';
 import { roleIdsOf } from '../helpers/tenancy';
@@ -133,8 +134,14 @@ describe('the dev outbox (no SMTP_URL)', () => {
     expect(devMailEnabled(parseEnv({ NODE_ENV: 'production', DEV_MAIL: '1' }))).toBe(true);
   });
 
+  it('on Vercel without SMTP_URL, startup warns that invitations and resets cannot be delivered', () => {
+    expect(emailStartupWarning(parseEnv({ NODE_ENV: 'production', VERCEL: '1' }))).toMatch(/invitations.*password resets cannot be delivered.*SMTP_URL/);
+    expect(emailStartupWarning(parseEnv({ NODE_ENV: 'production', VERCEL: '1', SMTP_URL: 'smtp://u:p@h:587', EMAIL_FROM: 'A <a@b.c>' }))).toBeNull();
+    expect(emailStartupWarning(parseEnv({ NODE_ENV: 'development' }))).toBeNull();
+  });
+
   it('SMTP_URL without EMAIL_FROM stops the server with a message naming EMAIL_FROM', () => {
-    expect(() => parseEnv({ SMTP_URL: 'smtp://u:p@mail.example.com:587' })).toThrow(/EMAIL_FROM/);
-    expect(() => parseEnv({ SMTP_URL: 'mail.example.com' })).toThrow(/SMTP_URL/);
+    expect(() => parseEnv({ NODE_ENV: 'production', SMTP_URL: 'smtp://u:p@mail.example.com:587' })).toThrow(/EMAIL_FROM/);
+    expect(() => parseEnv({ NODE_ENV: 'production', SMTP_URL: 'mail.example.com' })).toThrow(/SMTP_URL/);
   });
 });
