@@ -18,8 +18,9 @@ import { getMemberRow } from './members';
  * organization relies on. An operator can still reset any account (npm run admin -- users reset-mfa).
  */
 export async function resetMemberMfa(tx: Tx, access: Access, membershipId: string): Promise<{ sessionsRevoked: number }> {
-  if (access.roleKey !== OWNER_ROLE_KEY) throw forbidden("Only an owner can reset a member's two-factor authentication");
+  // The member first: an id of another organization answers 404 to everyone, exactly like an id that does not exist.
   const member = await getMemberRow(tx, membershipId);
+  if (access.roleKey !== OWNER_ROLE_KEY) throw forbidden("Only an owner can reset a member's two-factor authentication");
   if (access.actor.type === 'user' && member.userId === access.actor.userId) {
     throw conflict('Turn your own two-factor authentication off or on from your profile');
   }

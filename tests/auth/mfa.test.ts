@@ -161,6 +161,19 @@ describe('organization MFA policy', () => {
     }
   });
 
+  it("another organization's security settings answer like an organization that does not exist", async () => {
+    const other = await provision('Wayland');
+    const attempt = (tenantId: string) =>
+      call(securityRoute.PATCH, { method: 'PATCH', path: '/api/v1/settings/security', body: { emailVerification: { required: true } }, as: { cookie: ownerSession.cookie, tenantId } });
+    const foreign = await attempt(other.tenantId);
+    const unknown = await attempt(randomUUID());
+    expect(foreign.status).toBe(404);
+    expect({ ...foreign.body.error, requestId: null }).toEqual({ ...unknown.body.error, requestId: null });
+    const read = await call(securityRoute.GET, { path: '/api/v1/settings/security', as: { cookie: ownerSession.cookie, tenantId: other.tenantId } });
+    expect(read.status).toBe(404);
+    expect((await call(securityRoute.GET, { path: '/api/v1/settings/security', as: { apiKey: other.apiKey } })).body.emailVerification.required).toBe(false);
+  });
+
   it('email verification: a member whose address is not verified is sent to verify it', async () => {
     const person = await addMember(ownerKey, owner.tenantId, 'member');
     await (await (await getAuth()).$context).internalAdapter.updateUser(person.userId, { emailVerified: false });
