@@ -17,6 +17,22 @@ function describeAgent(ua: string | null): string {
   return os ? `${browser} on ${os}` : browser;
 }
 
+// better-auth stores IPv6 addresses expanded (0000:…:0001); show them the usual short way (::1).
+function compactIp(ip: string | null): string {
+  if (!ip) return '—';
+  if (!ip.includes(':')) return ip;
+  const groups = ip.split(':').map((g) => g.replace(/^0+(?=.)/, ''));
+  let best = { at: -1, len: 0 };
+  for (let i = 0; i < groups.length; ) {
+    let j = i;
+    while (j < groups.length && groups[j] === '0') j++;
+    if (j - i > best.len) best = { at: i, len: j - i };
+    i = j === i ? i + 1 : j;
+  }
+  if (best.len < 2) return groups.join(':');
+  return `${groups.slice(0, best.at).join(':')}::${groups.slice(best.at + best.len).join(':')}`;
+}
+
 export function SessionsCard() {
   const toast = useToast();
   const sessions = useResource<{ items: SessionItem[] }>('/api/v1/me/sessions');
@@ -65,7 +81,7 @@ export function SessionsCard() {
                     {describeAgent(s.userAgent)} {s.current && <Badge tone="brand">This browser</Badge>}
                   </td>
                   <td data-label="Address" className="mono small">
-                    {s.ipAddress ?? '—'}
+                    {compactIp(s.ipAddress)}
                   </td>
                   <td data-label="Signed in" className="muted nowrap">
                     {formatRelative(s.createdAt)}

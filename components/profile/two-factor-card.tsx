@@ -2,7 +2,7 @@
 
 import QRCode from 'qrcode';
 import { useEffect, useState, type FormEvent } from 'react';
-import { SecretField } from '@/components/copy-button';
+import { CopyButton, SecretField } from '@/components/copy-button';
 import { useMe } from '@/components/shell/me-context';
 import { useToast } from '@/components/toast';
 import { Alert, Badge, Card } from '@/components/ui';
@@ -55,7 +55,9 @@ function BackupCodes({ codes }: { codes: string[] }) {
           <li key={c}>{c}</li>
         ))}
       </ul>
-      <SecretField value={codes.join('\n')} label="Backup codes" />
+      <div>
+        <CopyButton value={codes.join('\n')} label="Copy codes" />
+      </div>
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { account, session, twoFactor, user, verification } from '@/lib/db/schema
 import { requestAccountEmail } from '@/lib/email/request';
 import { senderName } from '@/lib/email/transport';
 import { getEnv, type Env } from '@/lib/env';
+import { PEER_ADDRESS_HEADER } from '@/lib/http/request-meta';
 import { recordPasswordReset } from './account-audit';
 import { resolveSecret } from './secret';
 
@@ -70,6 +71,10 @@ function createAuth(db: Awaited<ReturnType<typeof getDb>>, env: Env) {
     trustedOrigins: (request) => (request ? [new URL(request.url).origin] : []),
     advanced: {
       database: { generateId: 'uuid' },
+      // The address a session lists (profile → sessions) is the one our own limiter and audit log use
+      // (lib/http/request-meta.ts): the TCP peer stamped by the server, or Vercel's header on Vercel; never a
+      // client's own X-Forwarded-For. Whole IPv6 addresses, not /64 prefixes.
+      ipAddress: { ipAddressHeaders: env.VERCEL ? ['x-vercel-forwarded-for', 'x-real-ip'] : [PEER_ADDRESS_HEADER], ipv6Subnet: 128 },
       useSecureCookies: (env.APP_URL ?? '').startsWith('https://'),
     },
   });
