@@ -9,7 +9,6 @@ import { listAccountEmails } from '@/lib/email/deliveries';
 import { resetEnvForTests } from '@/lib/env';
 import { PEER_ADDRESS_HEADER } from '@/lib/http/request-meta';
 import { resetLimitersForTests } from '@/lib/ratelimit/limits';
-import { closeOwnerDb } from '../helpers/db';
 import { BASE, call, provision, signIn, signUp, uniqueEmail, type Identity } from '../helpers/http';
 import { roleIdsOf } from '../helpers/tenancy';
 import { linkIn, type FakeSmtp } from '../fakes/smtp-server';
@@ -40,7 +39,6 @@ afterEach(() => {
 
 afterAll(async () => {
   await stop();
-  await closeOwnerDb();
 });
 
 const me = (cookie: string) => call(meRoute.GET, { path: '/api/v1/me', as: { cookie } });
