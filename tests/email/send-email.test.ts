@@ -8,6 +8,7 @@ import { devMailEnabled } from '@/lib/email/dev-mail';
 import { listOutbox } from '@/lib/email/outbox';
 import { requestAccountEmail } from '@/lib/email/request';
 import { getEnv, parseEnv, resetEnvForTests } from '@/lib/env';
+import { checkEmail } from '@/lib/health/doctor';
 import { emailStartupWarning } from '@/lib/startup';
 import { getDb } from '@/lib/db/client';
 import { queryRows } from '@/lib/db/sql';
@@ -146,6 +147,14 @@ describe('the dev outbox (no SMTP_URL)', () => {
     expect(emailStartupWarning(parseEnv({ NODE_ENV: 'production', VERCEL: '1' }))).toMatch(/invitations.*password resets cannot be delivered.*SMTP_URL/);
     expect(emailStartupWarning(parseEnv({ NODE_ENV: 'production', VERCEL: '1', SMTP_URL: 'smtp://u:p@h:587', EMAIL_FROM: 'A <a@b.c>' }))).toBeNull();
     expect(emailStartupWarning(parseEnv({ NODE_ENV: 'development' }))).toBeNull();
+  });
+
+  it('npm run doctor logs in to the SMTP server, and says what to fix when it cannot', async () => {
+    const ok = await checkEmail(parseEnv({ NODE_ENV: 'production', SMTP_URL: smtp.url, EMAIL_FROM: 'A <a@b.test>' }));
+    expect(ok).toEqual([expect.objectContaining({ area: 'Email', status: 'ok' })]);
+    const closed = await checkEmail(parseEnv({ NODE_ENV: 'production', SMTP_URL: 'smtp://u:p@127.0.0.1:9', EMAIL_FROM: 'A <a@b.test>' }));
+    expect(closed).toEqual([expect.objectContaining({ area: 'Email', status: 'fail', fix: expect.stringMatching(/SMTP_URL/) })]);
+    expect((await checkEmail(parseEnv({ NODE_ENV: 'production', VERCEL: '1' })))[0]?.status).toBe('warn');
   });
 
   it('SMTP_URL without EMAIL_FROM stops the server with a message naming EMAIL_FROM', () => {
