@@ -39,6 +39,9 @@ function createAuth(db: Awaited<ReturnType<typeof getDb>>, env: Env) {
       sendOnSignUp: true,
       expiresIn: VERIFY_TOKEN_HOURS * 60 * 60,
     },
+    // Reset tokens and two-factor challenges are looked up by a hash: a copy of the database (a backup) holds no
+    // working password-reset link.
+    verification: { storeIdentifier: 'hashed' },
     user: {
       // A verified address changes in two steps: a confirmation link to the current address, then a verification
       // link to the new one; the change happens when that second link is opened. An unverified address gets only

@@ -5,6 +5,9 @@ import * as acceptRoute from '@/app/api/v1/invitations/accept/route';
 import * as previewRoute from '@/app/api/v1/invitations/preview/route';
 import * as invitationsRoute from '@/app/api/v1/invitations/route';
 import * as meRoute from '@/app/api/v1/me/route';
+import { sql } from 'drizzle-orm';
+import { getDb } from '@/lib/db/client';
+import { queryRows } from '@/lib/db/sql';
 import { listAccountEmails } from '@/lib/email/deliveries';
 import { resetEnvForTests } from '@/lib/env';
 import { PEER_ADDRESS_HEADER } from '@/lib/http/request-meta';
@@ -170,6 +173,10 @@ describe('password reset', () => {
     const second = await signIn(user.email);
     await requestReset(user.email);
     const token = await tokenFrom(await resetLink(user.email));
+    // Stored only as a hash: a copy of the database holds no working link.
+    const stored = await queryRows<{ identifier: string }>(await getDb(), sql`select identifier from verification`);
+    expect(stored.length).toBeGreaterThan(0);
+    expect(JSON.stringify(stored)).not.toContain(token);
     const done = await auth('/reset-password', { token, newPassword: 'a brand new passphrase' });
     expect(done.status, JSON.stringify(done.body)).toBe(200);
     expect((await me(user.cookie)).status).toBe(401);
