@@ -7,6 +7,8 @@ const BASE_URL = `http://localhost:${PORT}`;
 // One fresh embedded database per run, outside the repo's .data/. Set once in the runner process; workers
 // inherit it through the environment.
 process.env.REFLEX_E2E_PGLITE_DIR ??= `/tmp/reflex-e2e-${process.pid}`;
+// No SMTP server: emails go to the dev outbox, which the specs read at /dev/mail like a developer would.
+process.env.REFLEX_E2E_OUTBOX_DIR ??= `${process.env.REFLEX_E2E_PGLITE_DIR}-outbox`;
 
 export default defineConfig({
   testDir: 'e2e',
@@ -38,6 +40,9 @@ export default defineConfig({
       NODE_ENV: 'production',
       NEXT_TELEMETRY_DISABLED: '1',
       PGLITE_DIR: process.env.REFLEX_E2E_PGLITE_DIR,
+      EMAIL_OUTBOX_DIR: process.env.REFLEX_E2E_OUTBOX_DIR,
+      SMTP_URL: '',
+      DEV_MAIL: '1',
       DATABASE_URL: '',
       KV_REST_API_URL: '',
       UPSTASH_REDIS_REST_URL: '',

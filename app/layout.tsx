@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import './globals.css';
 import '@/components/styles/shell.css';
 import '@/components/styles/pages.css';
+import '@/components/styles/identity.css';
 
 export const metadata: Metadata = {
   title: { default: 'Reflex', template: '%s · Reflex' },

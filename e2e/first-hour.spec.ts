@@ -98,7 +98,7 @@ test('a new customer’s first hour: notes in, tasks with sources and dates, ans
     const cards = page.getByTestId('task-card');
     await expect(cards.first()).toBeVisible();
     expect(await cards.count()).toBeGreaterThanOrEqual(3);
-    const fromNotes = page.getByTestId('task-source').filter({ hasText: 'launch-sync' });
+    const fromNotes = page.getByTestId('task-source').filter({ hasText: 'Launch sync' });
     expect(await fromNotes.count()).toBeGreaterThanOrEqual(1);
     await expect(cards.filter({ hasText: /Due .*2027/ }).first()).toBeVisible();
     await expect(page.getByTestId('source-chip')).toHaveCount(2);
@@ -109,15 +109,15 @@ test('a new customer’s first hour: notes in, tasks with sources and dates, ans
     await shot(page, testInfo, 'first-hour-06-board-by-document');
     await page.getByTestId('group-by-source').uncheck();
 
-    await page.getByTestId('source-chip').filter({ hasText: 'launch-sync' }).click();
+    await page.getByTestId('source-chip').filter({ hasText: 'Launch sync' }).click();
     await cards.filter({ hasText: /Due/ }).first().click();
     const drawer = page.getByTestId('task-drawer');
-    await expect(drawer.getByTestId('task-provenance')).toContainText('launch-sync');
+    await expect(drawer.getByTestId('task-provenance')).toContainText('Launch sync');
     await expect(drawer.getByLabel('Due date')).toHaveValue(/^2027-/);
     await shot(page, testInfo, 'first-hour-07-task-drawer');
     await drawer.getByTestId('task-provenance').getByRole('link').click();
     await expect(page).toHaveURL(/\/app\/documents\/[0-9a-f-]+/);
-    await expect(page.getByRole('heading', { level: 1 })).toContainText('launch-sync');
+    await expect(page.getByRole('heading', { level: 1 })).toContainText('Launch sync');
     await shot(page, testInfo, 'first-hour-08-source-document');
   });
 
@@ -130,7 +130,7 @@ test('a new customer’s first hour: notes in, tasks with sources and dates, ans
     const turn = page.getByTestId('assistant-turn').last();
     await expect(turn).toHaveAttribute('data-state', 'done');
     await expect(turn.getByTestId('answer-text')).not.toBeEmpty();
-    await expect(turn.getByTestId('citation').filter({ hasText: 'launch-sync' }).first()).toBeVisible();
+    await expect(turn.getByTestId('citation').filter({ hasText: 'Launch sync' }).first()).toBeVisible();
     await expect(page).toHaveURL(/\/app\/assistant\?c=[0-9a-f-]{36}$/);
     conversationUrl = page.url();
     await page.getByTestId('ask-input').fill('and who owns them?');

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { PASSWORD, signUp, snap, uniqueEmail } from './helpers';
+import { linkFromDevMail, PASSWORD, signUp, snap, uniqueEmail } from './helpers';
 
 test('owner signs up, creates an organization, invites a teammate and creates a working API key', async ({ page, browser, request }, testInfo) => {
   const owner = { name: 'Ada Lovelace', email: uniqueEmail('ada') };
@@ -63,6 +63,12 @@ test('owner signs up, creates an organization, invites a teammate and creates a 
     await expect(other).toHaveURL(/\/sign-up\?next=/);
     await expect(other.getByLabel('Work email')).toHaveValue(invitee.email);
     await signUp(other, invitee);
+    await expect(other).toHaveURL(/\/invite\//);
+    // Only a verified address joins: the link in the verification email leads back to the invitation.
+    const verifyLink = await linkFromDevMail(other, invitee.email, /Confirm your email address/, 'http://localhost:3100/api/auth/verify-email');
+    await other.goto(verifyLink);
+    await expect(other.getByTestId('email-verified')).toBeVisible();
+    await other.getByRole('link', { name: 'Continue' }).click();
     await expect(other).toHaveURL(/\/invite\//);
     const accept = other.getByRole('button', { name: `Accept and join ${orgName}` });
     await expect(accept).toBeVisible();

@@ -7,4 +7,5 @@ export default async function globalTeardown(): Promise<void> {
   if (!dir?.startsWith('/tmp/reflex-e2e-')) return;
   await rm(dir, { recursive: true, force: true });
   await rm(`${dir}.lock`, { force: true });
+  await rm(`${dir}-outbox`, { recursive: true, force: true });
 }

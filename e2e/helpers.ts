@@ -23,3 +23,19 @@ export async function signUp(page: Page, user: { name: string; email: string }):
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Create account' }).click();
 }
+
+// The newest email to `to` whose subject matches, read from the dev outbox page (/dev/mail) as a developer would, and
+// the first link in its text that starts with `prefix`. The email is sent by a pipeline function, so it may take a
+// moment to appear.
+export async function linkFromDevMail(page: Page, to: string, subject: RegExp, prefix = 'http'): Promise<string> {
+  const row = page.getByTestId('dev-mail-row').filter({ hasText: to }).filter({ hasText: subject }).first();
+  await expect(async () => {
+    await page.goto('/dev/mail');
+    await expect(row).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
+  await row.getByRole('link').click();
+  const text = (await page.getByTestId('dev-mail-text').textContent()) ?? '';
+  const link = text.match(/https?:\/\/\S+/g)?.find((u) => u.startsWith(prefix));
+  if (!link) throw new Error(`no ${prefix} link in the email to ${to}:\n${text}`);
+  return link;
+}

@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type Browser, type Locator, type Page, type TestInfo } from '@playwright/test';
-import { PASSWORD, uniqueEmail } from './helpers';
+import { PASSWORD, uniqueEmail, linkFromDevMail } from './helpers';
 
 // Two people on one board: A's changes reach B live, and B catches up on everything it missed while offline,
 // without reloading the page.
@@ -68,6 +68,8 @@ test('two people see each other’s changes live, and a reconnecting browser cat
 
   const a = await signedInPage(browser, ownerEmail);
   const b = await signedInPage(browser, bEmail, 'Bea Member');
+  // Invitations are accepted only with a verified address: open the verification email's link first.
+  await b.goto(await linkFromDevMail(b, bEmail, /Confirm your email address/, 'http://localhost:3100/api/auth/verify-email'));
   const accepted = await b.context().request.post('/api/v1/invitations/accept', { headers: origin(), data: { token } });
   expect(accepted.status(), await accepted.text()).toBe(200);
 

@@ -7,7 +7,9 @@ import { applyRetention } from './functions/retention/apply-retention';
 import { buildPrivacyExport } from './functions/privacy/build-export';
 import { checkReadinessOnSchedule } from './functions/system/check-readiness';
 import { purgeExpiredExportsOnSchedule } from './functions/privacy/purge-expired-exports';
+import { sendEmail } from './functions/email/send-email';
+import { issuePasswordReset } from './functions/email/issue-password-reset';
 
 // Every function the app serves (app/api/inngest/route.ts) and the local runner drives. One function per file under
 // inngest/functions/<domain>/<verb-noun>.ts; append yours here.
-export const functions: InngestFunction.Like[] = [recordHeartbeat, processDocument, createTasksFromActionsFunction, sendSlackAlert, applyRetention, buildPrivacyExport, checkReadinessOnSchedule, purgeExpiredExportsOnSchedule];
+export const functions: InngestFunction.Like[] = [recordHeartbeat, processDocument, createTasksFromActionsFunction, sendSlackAlert, applyRetention, buildPrivacyExport, checkReadinessOnSchedule, purgeExpiredExportsOnSchedule, sendEmail, issuePasswordReset];

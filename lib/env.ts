@@ -38,6 +38,8 @@ export const envSchema = z.object({
   RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().min(1).default(100),
   RATE_LIMIT_API_KEY_PER_MINUTE: z.coerce.number().int().min(1).default(300),
   RATE_LIMIT_AUTH_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  // Password-reset and verification emails an anonymous caller may ask for, per recipient address per hour.
+  RATE_LIMIT_EMAIL_PER_HOUR: z.coerce.number().int().min(1).default(5),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
   // Organizations one account may belong to through self-service (creating, accepting invitations).
   MAX_ORGANIZATIONS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(10),
@@ -66,6 +68,17 @@ export const envSchema = z.object({
   OPENAI_TRANSCRIBE_MODEL: optionalSecret,
   BLOB_READ_WRITE_TOKEN: optionalSecret,
   BLOB_DIR: z.string().default('.data/blobs'),
+  // Outgoing email (lib/email): any SMTP provider, e.g. smtp://user:pass@smtp.postmarkapp.com:587 (smtps:// for
+  // implicit TLS). Unset: emails go to the dev outbox (EMAIL_OUTBOX_DIR, read at /dev/mail).
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^/\s]+/, 'SMTP_URL must look like smtp://user:pass@host:587 or smtps://user:pass@host:465')
+    .optional(),
+  // The sender, e.g. "Acme <no-reply@acme.com>"; its display name also brands account emails.
+  EMAIL_FROM: z.string().min(3).max(320).optional(),
+  EMAIL_OUTBOX_DIR: z.string().default('.data/outbox'),
+  // /dev/mail is there in development and test, and in production only with DEV_MAIL=1.
+  DEV_MAIL: bool,
   METRICS_TOKEN: optionalSecret,
   ALERT_SLACK_WEBHOOK_URL: optionalUrl,
   MAINTENANCE_MODE: bool,
@@ -82,6 +95,13 @@ export const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
+// Cross-field rules: what a single field's schema cannot say.
+function crossFieldIssues(env: Env): string[] {
+  const issues: string[] = [];
+  if (env.SMTP_URL && !env.EMAIL_FROM) issues.push('  EMAIL_FROM: required when SMTP_URL is set (e.g. "Acme <no-reply@acme.com>")');
+  return issues;
+}
+
 export class EnvError extends Error {}
 
 export function parseEnv(source: NodeJS.ProcessEnv): Env {
@@ -90,6 +110,8 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new EnvError(`Invalid environment configuration:\n${lines.join('\n')}`);
   }
+  const cross = crossFieldIssues(result.data);
+  if (cross.length) throw new EnvError(`Invalid environment configuration:\n${cross.join('\n')}`);
   return result.data;
 }
 

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { chooseDriver, getDbHandle } from '@/lib/db/client';
 import { getEnv, type Env } from '@/lib/env';
+import { describeEmailBackend } from '@/lib/email/transport';
 import { logger } from '@/lib/log';
 import { describePipelinePool, pipelinePoolSettings } from '@/lib/workers/pipeline-pool';
 
@@ -19,6 +20,7 @@ export function describeBackends(env: Env): Record<string, string> {
     ai: ai.join(', '),
     files: env.BLOB_READ_WRITE_TOKEN ? 'Vercel Blob' : `local disk at ${env.BLOB_DIR}`,
     workers: describePipelinePool(pipelinePoolSettings(env)),
+    email: describeEmailBackend(env),
   };
 }
 
@@ -32,6 +34,15 @@ export async function startServer(): Promise<void> {
   if (!existsSync(workerBundle)) {
     logger.error(`the pipeline worker bundle ${workerBundle} is missing: documents will fail until \`npm run build:workers\` has run`);
   }
+  const emailWarning = emailStartupWarning(env);
+  if (emailWarning) logger.warn(emailWarning, { concern: 'email' });
   await getDbHandle();
   logger.info('database ready');
+}
+
+// A serverless deployment has no lasting disk and nobody reading a dev outbox: without SMTP nothing reaches anyone.
+// A warning, not a refusal: the app works, people just cannot be invited by email or reset a password themselves.
+export function emailStartupWarning(env: Env): string | null {
+  if (!env.VERCEL || env.SMTP_URL) return null;
+  return 'SMTP_URL is not set: invitations, email verification and password resets cannot be delivered (emails go to a dev outbox nobody can read on Vercel). Set SMTP_URL and EMAIL_FROM.';
 }

@@ -1,15 +1,20 @@
 // `npm run admin -- <command>`: operator CLI. Prints JSON on stdout, errors on stderr with exit code 1.
 //   tenants create --name <name> --owner-email <email> [--owner-name <n>] [--owner-password <p>] [--plan standard|professional|enterprise] [--slug <s>]
 //   users set-password --email <email> --password <password>
+//   users reset-mfa --email <email>
+//   emails list --email <email>
 import { parseArgs } from 'node:util';
-import { setUserPassword } from '@/lib/auth/users';
+import { resetUserMfa, setUserPassword } from '@/lib/auth/users';
+import { listAccountEmails } from '@/lib/email/deliveries';
 import { closeDb } from '@/lib/db/client';
 import { AppError } from '@/lib/http/errors';
 import { provisionTenant, provisionTenantSchema } from '@/lib/tenancy/provision';
 
 const USAGE = `usage:
   npm run admin -- tenants create --name <name> --owner-email <email> [--owner-name <name>] [--owner-password <password>] [--plan standard|professional|enterprise] [--slug <slug>]
-  npm run admin -- users set-password --email <email> --password <password>`;
+  npm run admin -- users set-password --email <email> --password <password>
+  npm run admin -- users reset-mfa --email <email>
+  npm run admin -- emails list --email <email>`;
 
 async function run(argv: string[]): Promise<unknown> {
   const { values, positionals } = parseArgs({
@@ -43,6 +48,15 @@ async function run(argv: string[]): Promise<unknown> {
     if (!values.email || !values.password) throw new Error('--email and --password are required');
     await setUserPassword(values.email, values.password);
     return { ok: true, email: values.email };
+  }
+  if (command === 'users reset-mfa') {
+    if (!values.email) throw new Error('--email is required');
+    return { ok: true, ...(await resetUserMfa(values.email)) };
+  }
+  // Support: did the verification / reset / change-of-address emails to this address go out?
+  if (command === 'emails list') {
+    if (!values.email) throw new Error('--email is required');
+    return { items: await listAccountEmails(values.email) };
   }
   throw new Error(`unknown command "${command}"\n${USAGE}`);
 }

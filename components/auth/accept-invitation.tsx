@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { useState } from 'react';
 import { Alert, Badge, Spinner } from '@/components/ui';
-import { api, errorMessage, signOut } from '@/lib/ui/api';
+import { api, ApiError, errorMessage, signOut } from '@/lib/ui/api';
 import { reloadTo } from '@/lib/ui/navigate';
 import type { InvitationPreview } from '@/lib/ui/types';
 import { useResource } from '@/lib/ui/use-resource';
@@ -18,6 +18,7 @@ export function AcceptInvitation({ token, viewerEmail }: { token: string; viewer
   const preview = useResource<InvitationPreview>(`/api/v1/invitations/preview?token=${encodeURIComponent(token)}`);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [needsVerification, setNeedsVerification] = useState(false);
   const here = `/invite/${encodeURIComponent(token)}`;
 
   async function accept() {
@@ -28,6 +29,7 @@ export function AcceptInvitation({ token, viewerEmail }: { token: string; viewer
       await api('/api/v1/me/tenant', { method: 'POST', body: { tenantId } });
       reloadTo('/app');
     } catch (err) {
+      setNeedsVerification(err instanceof ApiError && err.code === 'email_not_verified');
       setError(errorMessage(err));
       setBusy(false);
     }
@@ -94,6 +96,11 @@ export function AcceptInvitation({ token, viewerEmail }: { token: string; viewer
       ) : (
         <div className="stack">
           {error && <Alert tone="error">{error}</Alert>}
+          {needsVerification && (
+            <Link className="btn btn-secondary btn-block" href={`/verify-email?next=${encodeURIComponent(here)}`}>
+              Verify your email address
+            </Link>
+          )}
           <button type="button" className="btn btn-primary btn-block" onClick={accept} disabled={busy}>
             {busy ? 'Joining…' : `Accept and join ${inv.organization}`}
           </button>

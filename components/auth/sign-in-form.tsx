@@ -12,10 +12,17 @@ function describe(err: unknown): string {
   return errorMessage(err);
 }
 
+function describeCode(err: unknown): string {
+  if (err instanceof ApiError && err.code === 'INVALID_TWO_FACTOR_COOKIE') return 'This sign-in took too long. Start again with your password.';
+  if (err instanceof ApiError && err.status === 401) return 'That code is not right. Try the current one from your app.';
+  return errorMessage(err);
+}
+
 export function SignInForm({ next }: { next: string }) {
   const hydrated = useHydrated();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [step, setStep] = useState<'password' | 'totp' | 'backup'>('password');
   const query = next === '/app' ? '' : `?next=${encodeURIComponent(next)}`;
 
   // Values come from the form itself, so what was typed before hydration is never lost.
@@ -27,12 +34,69 @@ export function SignInForm({ next }: { next: string }) {
     setBusy(true);
     setError(null);
     try {
-      await api('/api/auth/sign-in/email', { method: 'POST', body: { email, password } });
+      const res = await api<{ twoFactorRedirect?: boolean }>('/api/auth/sign-in/email', { method: 'POST', body: { email, password } });
+      if (res.twoFactorRedirect) {
+        setStep('totp');
+        setBusy(false);
+        return;
+      }
       reloadTo(next);
     } catch (err) {
       setError(describe(err));
       setBusy(false);
     }
+  }
+
+  async function submitCode(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const code = String(new FormData(e.currentTarget).get('code') ?? '').trim();
+    setBusy(true);
+    setError(null);
+    try {
+      const path = step === 'totp' ? '/api/auth/two-factor/verify-totp' : '/api/auth/two-factor/verify-backup-code';
+      await api(path, { method: 'POST', body: { code } });
+      reloadTo(next);
+    } catch (err) {
+      setError(describeCode(err));
+      setBusy(false);
+    }
+  }
+
+  if (step !== 'password') {
+    const totp = step === 'totp';
+    return (
+      <>
+        <h1 className="auth-title">Two-factor authentication</h1>
+        <p className="auth-subtitle">
+          {totp ? 'Enter the 6-digit code from your authenticator app.' : 'Enter one of the backup codes you saved when you set up two-factor authentication. Each works once.'}
+        </p>
+        <form className="stack" onSubmit={submitCode} key={step}>
+          {error && <Alert tone="error">{error}</Alert>}
+          <div className="field">
+            <label htmlFor="code">{totp ? 'Authentication code' : 'Backup code'}</label>
+            <input
+              id="code"
+              name="code"
+              className="input mono"
+              autoComplete="one-time-code"
+              inputMode={totp ? 'numeric' : 'text'}
+              pattern={totp ? '[0-9]{6}' : undefined}
+              maxLength={totp ? 6 : 20}
+              required
+              autoFocus
+            />
+          </div>
+          <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
+            {busy ? 'Checking…' : 'Verify and sign in'}
+          </button>
+        </form>
+        <p className="auth-switch">
+          <button type="button" className="link-button" onClick={() => { setError(null); setStep(totp ? 'backup' : 'totp'); }}>
+            {totp ? 'Use a backup code instead' : 'Use your authenticator app instead'}
+          </button>
+        </p>
+      </>
+    );
   }
 
   return (
@@ -60,6 +124,9 @@ export function SignInForm({ next }: { next: string }) {
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
+      <p className="auth-switch">
+        <Link href="/forgot-password">Forgot your password?</Link>
+      </p>
       <p className="auth-switch">
         New to Reflex? <Link href={`/sign-up${query}`}>Create an account</Link>
       </p>

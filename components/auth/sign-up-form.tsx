@@ -35,7 +35,9 @@ export function SignUpForm({ next, email: presetEmail }: { next: string | null; 
     setBusy(true);
     setError(null);
     try {
-      await api('/api/auth/sign-up/email', { method: 'POST', body: { name: fullName, email, password } });
+      // The verification email's link comes back to /verify-email, which then continues where the person was going.
+      const callbackURL = `/verify-email?verified=1${next ? `&next=${encodeURIComponent(next)}` : ''}`;
+      await api('/api/auth/sign-up/email', { method: 'POST', body: { name: fullName, email, password, callbackURL } });
       reloadTo(next ?? '/onboarding');
     } catch (err) {
       setError(describe(err));

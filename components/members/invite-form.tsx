@@ -67,8 +67,8 @@ export function InviteForm({ roles, onInvited }: { roles: Role[]; onInvited: () 
       {error && <Alert tone="error">{error}</Alert>}
       {created && (
         <div className="reveal" data-testid="invite-created">
-          <Alert tone="success" title={`Invitation created for ${created.email}`}>
-            Send them this link. It is shown only once and expires <Time value={created.expiresAt} /> ({formatDate(created.expiresAt)}).
+          <Alert tone="success" title={`Invitation emailed to ${created.email}`}>
+            You can also send them this link yourself. It is shown only once and expires <Time value={created.expiresAt} /> ({formatDate(created.expiresAt)}).
           </Alert>
           <SecretField value={created.acceptUrl} label="Invitation link" testId="invite-link" />
           <button type="button" className="btn btn-ghost btn-sm" onClick={() => setCreated(null)}>

@@ -16,6 +16,7 @@ export function MembersTable({
   myUserId,
   myPermissions,
   canManage,
+  isOwner,
   onChanged,
 }: {
   members: Member[];
@@ -23,6 +24,8 @@ export function MembersTable({
   myUserId: string;
   myPermissions: readonly Permission[];
   canManage: boolean;
+  /** Owners can reset a member's two-factor authentication (lost device and backup codes). */
+  isOwner: boolean;
   onChanged: () => Promise<void>;
 }) {
   const toast = useToast();
@@ -45,6 +48,7 @@ export function MembersTable({
           <tr>
             <th>Member</th>
             <th>Role</th>
+            <th>Sign-in</th>
             <th>Joined</th>
             {canManage && <th className="align-right">Actions</th>}
           </tr>
@@ -87,6 +91,12 @@ export function MembersTable({
                     <Badge tone={m.role.key === 'owner' ? 'brand' : 'gray'}>{m.role.name}</Badge>
                   )}
                 </td>
+                <td data-label="Sign-in">
+                  <div className="chips chips-tight">
+                    {m.twoFactorEnabled ? <Badge tone="green">2FA</Badge> : <Badge tone="gray" title="Signs in with a password only">No 2FA</Badge>}
+                    {!m.emailVerified && <Badge tone="amber">Email not verified</Badge>}
+                  </div>
+                </td>
                 <td data-label="Joined" className="muted nowrap">
                   <Time value={m.createdAt} />
                 </td>
@@ -101,6 +111,14 @@ export function MembersTable({
                           title="Sign this member out of every browser session"
                           onConfirm={() => act(() => api(`/api/v1/members/${m.id}/revoke-sessions`, { method: 'POST' }), `${m.name} was signed out everywhere`)}
                         />
+                        {isOwner && m.twoFactorEnabled && (
+                          <ConfirmButton
+                            label="Reset 2FA"
+                            confirmLabel="Reset two-factor"
+                            title="For a member who lost their authenticator and backup codes: removes their second factor and signs them out"
+                            onConfirm={() => act(() => api(`/api/v1/members/${m.id}/reset-mfa`, { method: 'POST' }), `${m.name}'s two-factor authentication was reset`)}
+                          />
+                        )}
                         <ConfirmButton
                           label="Remove"
                           confirmLabel="Remove member"

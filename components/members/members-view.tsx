@@ -38,7 +38,7 @@ export function MembersView() {
     <>
       {header}
       {canManage && (
-        <Card title="Invite a teammate" description="They get a link to join with the role you choose.">
+        <Card title="Invite a teammate" description="We email them a link to join with the role you choose.">
           {roles.loading ? <Spinner /> : <InviteForm roles={grantable} onInvited={() => void invitations.reload()} />}
         </Card>
       )}
@@ -54,6 +54,7 @@ export function MembersView() {
               myUserId={me.user?.id ?? ''}
               myPermissions={me.permissions}
               canManage={canManage}
+              isOwner={me.tenants.find((t) => t.id === me.tenant?.id)?.role.key === 'owner'}
               onChanged={members.reload}
             />
           )

@@ -29,6 +29,7 @@ export const NAV_SECTIONS: { title: string; items: NavItem[] }[] = [
     title: 'Organization',
     items: [
       { href: '/app/settings', label: 'Settings (AI)', icon: 'sliders', permission: 'settings:manage' },
+      { href: '/app/settings/security', label: 'Security', icon: 'lock', permission: 'settings:manage' },
       { href: '/app/members', label: 'Members', icon: 'users', permission: 'members:read' },
       { href: '/app/roles', label: 'Roles', icon: 'shield', permission: 'members:read' },
       { href: '/app/api-keys', label: 'API keys', icon: 'key', permission: 'apikeys:manage' },

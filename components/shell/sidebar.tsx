@@ -7,8 +7,14 @@ import { Logo } from '@/components/ui';
 import { NAV_SECTIONS } from './nav';
 import { useCan, useMe } from './me-context';
 
-function isActive(pathname: string, href: string): boolean {
+function matches(pathname: string, href: string): boolean {
   return href === '/app' ? pathname === '/app' : pathname === href || pathname.startsWith(`${href}/`);
+}
+
+// The most specific item wins: /app/settings/security lights up Security, not also Settings (AI).
+function isActive(pathname: string, href: string): boolean {
+  if (!matches(pathname, href)) return false;
+  return !NAV_SECTIONS.some((s) => s.items.some((i) => i.href.length > href.length && matches(pathname, i.href)));
 }
 
 export function Sidebar({ open, onNavigate }: { open: boolean; onNavigate: () => void }) {

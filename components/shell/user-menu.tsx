@@ -1,5 +1,6 @@
 'use client';
 
+import Link from 'next/link';
 import { useCallback, useRef, useState } from 'react';
 import { Avatar } from '@/components/ui';
 import { Icon } from '@/components/icons';
@@ -54,6 +55,10 @@ export function UserMenu() {
             <div className="menu-user-email">{user.email}</div>
           </div>
           <div className="menu-divider" />
+          <Link href="/app/profile" role="menuitem" className="menu-item" onClick={close}>
+            <Icon name="shield" size={16} />
+            <span>Profile and security</span>
+          </Link>
           <button type="button" role="menuitem" className="menu-item" disabled={busy} onClick={() => run(signOut)}>
             <Icon name="logOut" size={16} />
             <span>Sign out</span>

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineOperation } from '@/lib/http/operation';
+import { sessionSchema } from '@/lib/auth/sessions';
 import { meSchema } from '@/lib/tenancy/me';
 import { acceptInvitationSchema } from '@/lib/tenancy/invitations';
 import { createTenantSchema, switchTenantSchema, tenantSummarySchema } from '@/lib/tenancy/tenants';
@@ -13,6 +14,16 @@ export const getMeOp = defineOperation({
   tag: 'identity',
   auth: 'user',
   response: meSchema,
+});
+
+export const listMySessionsOp = defineOperation({
+  id: 'listMySessions',
+  method: 'GET',
+  path: '/api/v1/me/sessions',
+  summary: 'The signed-in user\'s sessions (browser, address, last activity), the current one marked',
+  tag: 'identity',
+  auth: 'user',
+  response: z.object({ items: z.array(sessionSchema) }),
 });
 
 export const signOutEverywhereOp = defineOperation({

@@ -39,3 +39,15 @@ export const revokeInvitationOp = defineOperation({
   params: idParams,
   response: invitationSchema,
 });
+
+export const resendInvitationOp = defineOperation({
+  id: 'resendInvitation',
+  method: 'POST',
+  path: '/api/v1/invitations/{id}/resend',
+  summary: 'Email a pending or expired invitation again, with a new link and a new 7-day expiry (the old link stops working)',
+  tag: 'members',
+  auth: 'tenant',
+  permission: 'members:manage',
+  params: idParams,
+  response: createdInvitationSchema,
+});

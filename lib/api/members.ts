@@ -51,3 +51,17 @@ export const revokeMemberSessionsOp = defineOperation({
   params: idParams,
   response: z.object({ revoked: z.number().int() }),
 });
+
+export const resetMemberMfaOp = defineOperation({
+  id: 'resetMemberMfa',
+  method: 'POST',
+  path: '/api/v1/members/{id}/reset-mfa',
+  summary:
+    "Owners only: remove a member's two-factor authentication (lost authenticator and backup codes) and end their " +
+    'sessions. Audited. 409 when the account also belongs to another organization (an operator resets those).',
+  tag: 'members',
+  auth: 'tenant',
+  permission: 'members:manage',
+  params: idParams,
+  response: z.object({ sessionsRevoked: z.number().int() }),
+});

@@ -1,6 +1,7 @@
 import { defineOperation } from '@/lib/http/operation';
 import { aiSettingsBodySchema, aiSettingsViewSchema } from '@/lib/settings/ai-settings';
 import { organizationSettingsSchema, updateOrganizationSettingsSchema } from '@/lib/settings/organization';
+import { securitySettingsSchema, updateSecuritySettingsSchema } from '@/lib/tenancy/security-policy';
 
 export const getAiSettingsOp = defineOperation({
   id: 'getAiSettings',
@@ -50,4 +51,30 @@ export const updateOrganizationSettingsOp = defineOperation({
   permission: 'settings:manage',
   body: updateOrganizationSettingsSchema,
   response: organizationSettingsSchema,
+});
+
+export const getSecuritySettingsOp = defineOperation({
+  id: 'getSecuritySettings',
+  method: 'GET',
+  path: '/api/v1/settings/security',
+  summary: "The organization's security policy: two-factor authentication and verified email addresses",
+  tag: 'settings',
+  auth: 'tenant',
+  permission: 'settings:manage',
+  response: securitySettingsSchema,
+});
+
+export const updateSecuritySettingsOp = defineOperation({
+  id: 'updateSecuritySettings',
+  method: 'PATCH',
+  path: '/api/v1/settings/security',
+  summary:
+    'Require two-factor authentication (off, admins, all) or verified email addresses. Members who do not meet a ' +
+    'requirement get 403 mfa_required / email_verification_required on their next request (API keys are not ' +
+    'affected). 409 when the caller does not meet the requirement they are turning on.',
+  tag: 'settings',
+  auth: 'tenant',
+  permission: 'settings:manage',
+  body: updateSecuritySettingsSchema,
+  response: securitySettingsSchema,
 });

@@ -113,8 +113,40 @@ async function tenantsOfUser(userId: string, limit: number | null): Promise<stri
   return rows.map((r) => r.tenant_id);
 }
 
-// Never throws (the sign-in itself has already happened); see the table at the top of this file.
-export async function recordSignIn(input: { email: string; succeeded: boolean; status: number; facts: RequestFacts }): Promise<void> {
+// Something that happened to an account (sign-in, password reset, MFA on or off, change of address): one entry
+// in each tenant the account belongs to (see the table at the top of this file). Never throws: the change itself
+// has already happened.
+export async function recordAccountEvent(input: {
+  user: { id: string; email: string };
+  action: string;
+  outcome?: 'success' | 'failure';
+  facts: RequestFacts;
+  metadata?: Record<string, string | number | boolean>;
+  // How many of the account's organizations get the entry (by name); null: all of them.
+  inTenants?: number | null;
+}): Promise<void> {
+  const { facts, user } = input;
+  try {
+    for (const tenantId of await tenantsOfUser(user.id, input.inTenants ?? null)) {
+      await withTenant(tenantId, (tx) =>
+        recordAuditEvent(tx, {
+          action: input.action,
+          outcome: input.outcome ?? 'success',
+          // No target: the user id would sit in the hashed payload, out of reach of erasure.
+          actor: { type: 'user', id: user.id, label: user.email },
+          ...requestFields(facts),
+          metadata: input.metadata ?? {},
+        }),
+      );
+    }
+  } catch (err) {
+    logger.error('audit: could not record an account event', { requestId: facts.requestId, action: input.action, error: oneLine(err instanceof Error ? err.message : String(err)) });
+  }
+}
+
+// A password sign-in, by the address it named. `secondFactor` says whether it still waits for a TOTP or backup code
+// (then no session exists yet; completing it is recorded as its own sign-in with method totp or backup_code).
+export async function recordSignIn(input: { email: string; succeeded: boolean; status: number; facts: RequestFacts; secondFactorPending?: boolean }): Promise<void> {
   const { facts } = input;
   try {
     const user = await findUserByEmail(input.email);
@@ -122,18 +154,11 @@ export async function recordSignIn(input: { email: string; succeeded: boolean; s
       logger.warn('sign-in failed for an address with no account', { requestId: facts.requestId, emailHash: hashForLog(input.email), ip: oneLine(facts.ip, 100) });
       return;
     }
-    for (const tenantId of await tenantsOfUser(user.id, input.succeeded ? null : 1)) {
-      await withTenant(tenantId, (tx) =>
-        recordAuditEvent(tx, {
-          action: 'auth.signIn',
-          outcome: input.succeeded ? 'success' : 'failure',
-          // No target: the user id would sit in the hashed payload, out of reach of erasure.
-          actor: { type: 'user', id: user.id, label: user.email },
-          ...requestFields(facts),
-          metadata: { method: 'password', status: input.status },
-        }),
-      );
-    }
+    const metadata: Record<string, string | number | boolean> = { method: 'password', status: input.status };
+    if (input.secondFactorPending) metadata.secondFactor = 'pending';
+    // A failure is written once, in the account's first organization: a wrong password must not cost one audit
+    // entry per organization the address belongs to.
+    await recordAccountEvent({ user, action: 'auth.signIn', outcome: input.succeeded ? 'success' : 'failure', facts, metadata, inTenants: input.succeeded ? null : 1 });
   } catch (err) {
     logger.error('audit: could not record a sign-in', { requestId: facts.requestId, error: oneLine(err instanceof Error ? err.message : String(err)) });
   }

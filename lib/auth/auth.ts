@@ -1,29 +1,19 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { betterAuth } from 'better-auth';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
+import { twoFactor as twoFactorPlugin } from 'better-auth/plugins/two-factor';
 import { getDb } from '@/lib/db/client';
-import { account, session, user, verification } from '@/lib/db/schema';
+import { account, session, twoFactor, user, verification } from '@/lib/db/schema';
+import { requestAccountEmail } from '@/lib/email/request';
+import { senderName } from '@/lib/email/transport';
 import { getEnv, type Env } from '@/lib/env';
 import { logger } from '@/lib/log';
+import { PEER_ADDRESS_HEADER } from '@/lib/http/request-meta';
+import { recordPasswordReset } from './account-audit';
+import { resolveSecret } from './secret';
 
 export const SESSION_LIFETIME_SECONDS = 24 * 60 * 60;
-
-// Without BETTER_AUTH_SECRET the embedded default keeps a random secret next to the embedded database, so
-// sessions survive restarts. On Vercel there is no lasting disk, so the secret is required there.
-function resolveSecret(env: Env): string {
-  if (env.BETTER_AUTH_SECRET) return env.BETTER_AUTH_SECRET;
-  if (env.VERCEL || env.NODE_ENV === 'production' && env.DATABASE_URL) {
-    throw new Error('BETTER_AUTH_SECRET is required when running against a server database in production');
-  }
-  const file = path.resolve('.data/auth-secret');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(path.dirname(file), { recursive: true });
-  const secret = randomBytes(32).toString('base64url');
-  writeFileSync(file, secret, { mode: 0o600 });
-  return secret;
-}
+export const RESET_TOKEN_MINUTES = 30;
+export const VERIFY_TOKEN_HOURS = 24;
 
 const MAX_DETAIL_CHARS = 2000;
 
@@ -51,8 +41,44 @@ function createAuth(db: Awaited<ReturnType<typeof getDb>>, env: Env) {
     baseURL: env.APP_URL ?? `http://localhost:${process.env.PORT ?? '3000'}`,
     basePath: '/api/auth',
     secret: resolveSecret(env),
-    database: drizzleAdapter(db, { provider: 'pg', schema: { user, session, account, verification } }),
-    emailAndPassword: { enabled: true, minPasswordLength: 10, maxPasswordLength: 128, autoSignIn: true },
+    database: drizzleAdapter(db, { provider: 'pg', schema: { user, session, account, verification, twoFactor } }),
+    emailAndPassword: {
+      enabled: true,
+      minPasswordLength: 10,
+      maxPasswordLength: 128,
+      autoSignIn: true,
+      // The link is single use (better-auth consumes the token with the new password, in one transaction) and short
+      // lived; a reset ends every session, so whoever knew the old password is out.
+      resetPasswordTokenExpiresIn: RESET_TOKEN_MINUTES * 60,
+      revokeSessionsOnPasswordReset: true,
+      sendResetPassword: ({ user: u, url }) =>
+        requestAccountEmail({ template: 'reset-password', to: u.email, name: u.name, url, brand: senderName(), expiresInMinutes: RESET_TOKEN_MINUTES }),
+      onPasswordReset: ({ user: u }, request) => recordPasswordReset({ userId: u.id, email: u.email }, request),
+    },
+    emailVerification: {
+      sendVerificationEmail: ({ user: u, url }) => requestAccountEmail({ template: 'verify-email', to: u.email, name: u.name, url, brand: senderName() }),
+      sendOnSignUp: true,
+      expiresIn: VERIFY_TOKEN_HOURS * 60 * 60,
+    },
+    // Reset tokens and two-factor challenges are looked up by a hash: a copy of the database (a backup) holds no
+    // working password-reset link.
+    verification: { storeIdentifier: 'hashed' },
+    user: {
+      // A verified address changes in two steps: a confirmation link to the current address, then a verification
+      // link to the new one; the change happens when that second link is opened. An unverified address gets only
+      // the second (there is no proven old address to ask).
+      changeEmail: {
+        enabled: true,
+        sendChangeEmailConfirmation: ({ user: u, newEmail, url }) =>
+          requestAccountEmail({ template: 'change-email', to: u.email, name: u.name, newEmail, url, brand: senderName() }),
+      },
+    },
+    plugins: [
+      // TOTP with ten single-use backup codes (stored encrypted with the auth secret). Sign-in answers
+      // {twoFactorRedirect: true} instead of a session until /two-factor/verify-totp (or verify-backup-code)
+      // accepts a code; no trusted-device cookie is offered by our UI.
+      twoFactorPlugin({ issuer: senderName(), backupCodeOptions: { amount: 10, length: 10 } }),
+    ],
     session: {
       expiresIn: SESSION_LIFETIME_SECONDS,
       // Absolute lifetime: a session is never extended; idle timeout is enforced in lib/auth/principal.ts.
@@ -71,6 +97,10 @@ function createAuth(db: Awaited<ReturnType<typeof getDb>>, env: Env) {
     trustedOrigins: (request) => (request ? [new URL(request.url).origin] : []),
     advanced: {
       database: { generateId: 'uuid' },
+      // The address a session lists (profile → sessions) is the one our own limiter and audit log use
+      // (lib/http/request-meta.ts): the TCP peer stamped by the server, or Vercel's header on Vercel; never a
+      // client's own X-Forwarded-For. Whole IPv6 addresses, not /64 prefixes.
+      ipAddress: { ipAddressHeaders: env.VERCEL ? ['x-vercel-forwarded-for', 'x-real-ip'] : [PEER_ADDRESS_HEADER], ipv6Subnet: 128 },
       useSecureCookies: (env.APP_URL ?? '').startsWith('https://'),
     },
   });

@@ -8,7 +8,17 @@ import { getAuth, SESSION_LIFETIME_SECONDS } from './auth';
 import { hashApiKey, looksLikeApiKey } from './api-key-secret';
 
 export type Principal =
-  | { kind: 'user'; userId: string; email: string; name: string; sessionId: string; activeTenantId: string | null }
+  | {
+      kind: 'user';
+      userId: string;
+      email: string;
+      name: string;
+      sessionId: string;
+      activeTenantId: string | null;
+      // What an organization's security policy asks of a member (lib/tenancy/security-policy.ts).
+      emailVerified: boolean;
+      twoFactorEnabled: boolean;
+    }
   | { kind: 'apiKey'; keyId: string; tenantId: string };
 
 // Writing last_active_at on every request would turn every read into a write; a minute's precision is enough
@@ -73,6 +83,8 @@ async function resolveSession(req: Request): Promise<Principal | null> {
     email: found.user.email,
     name: found.user.name,
     sessionId: found.session.id,
+    emailVerified: found.user.emailVerified,
+    twoFactorEnabled: found.user.twoFactorEnabled === true,
     activeTenantId: found.session.activeTenantId ?? (await pickDefaultTenant(found.session.id, found.user.id)),
   };
 }

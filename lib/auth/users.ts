@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb } from '@/lib/db/client';
-import { account, user } from '@/lib/db/schema';
+import { account, session, twoFactor, user } from '@/lib/db/schema';
 import { AppError, notFound } from '@/lib/http/errors';
 import { getAuth } from './auth';
 
@@ -51,4 +51,18 @@ export async function setUserPassword(email: string, password: string): Promise<
 export async function revokeAllSessions(userId: string): Promise<void> {
   const ctx = await (await getAuth()).$context;
   await ctx.internalAdapter.deleteUserSessions(userId);
+}
+
+// Operator path (CLI): removes an account's second factor and ends its sessions, whatever organizations it is in
+// (an owner may do this only for an account that is in theirs alone, lib/tenancy/member-mfa.ts).
+export async function resetUserMfa(email: string): Promise<{ userId: string }> {
+  const found = await findUserByEmail(email);
+  if (!found) throw notFound('User');
+  const db = await getDb();
+  await db.transaction(async (tx) => {
+    await tx.delete(twoFactor).where(eq(twoFactor.userId, found.id));
+    await tx.update(user).set({ twoFactorEnabled: false, updatedAt: new Date() }).where(eq(user.id, found.id));
+    await tx.delete(session).where(eq(session.userId, found.id));
+  });
+  return { userId: found.id };
 }

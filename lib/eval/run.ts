@@ -19,6 +19,7 @@ import { provisionTenant } from '@/lib/tenancy/provision';
 import type { CorpusDocument, CorpusQuestion, LoadedCorpus, Split } from './corpus';
 import { factsFound, scoreActions, titleMatches } from './score';
 import { seedCorpus } from './seed';
+import { NO_POLICY } from '@/lib/tenancy/security-policy';
 
 // One provider's run over the corpus, through the application's own code: upload (createDocument), the pipeline's
 // steps, retrieval (retrieveChunks) and the assistant (prepareAsk + answerStream, reading its NDJSON). `ingest`
@@ -139,7 +140,7 @@ export async function evaluateProvider(provider: string, loaded: LoadedCorpus, i
     (tx) => updateAiSettings(tx, tenantId, aiSettingsSchema.parse({ privacyMode: false, rules: corpus.rules, policies: pinnedPolicies(provider) })),
     scope,
   );
-  const access: Access = { tenantId, plan: tenant.plan, actor: { type: 'user', userId: owner.userId }, permissions: new Set(PERMISSIONS), roleKey: 'owner' };
+  const access: Access = { tenantId, plan: tenant.plan, actor: { type: 'user', userId: owner.userId }, permissions: new Set(PERMISSIONS), roleKey: 'owner', policy: NO_POLICY };
 
   const fileOf = ingest === 'seed' ? await seedCorpus(tenantId, providerNamed(provider), loaded) : await upload(loaded, access, ingest);
   const splits: Record<Split, SplitMetrics> = { dev: emptyMetrics(), heldout: emptyMetrics() };

@@ -6,6 +6,10 @@ export const ERROR_STATUS = {
   invalid_id: 400,
   unauthenticated: 401,
   forbidden: 403,
+  // The organization's security policy asks for something this member has not done yet (details.nextStep says what).
+  mfa_required: 403,
+  email_verification_required: 403,
+  email_not_verified: 403,
   not_found: 404,
   method_not_allowed: 405,
   request_timeout: 408,

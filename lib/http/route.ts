@@ -10,6 +10,7 @@ import { assertWritable } from '@/lib/maintenance';
 import { observeHttpRequest } from '@/lib/metrics';
 import { enforceLimits, getLimiters } from '@/lib/ratelimit/limits';
 import { accessFromRows, accessQuery, type Access } from '@/lib/tenancy/access';
+import { assertPolicySatisfied } from '@/lib/tenancy/security-policy';
 import { parseJsonBody, parseOptionalJsonBody, parseQuery } from './body';
 import { AppError, forbidden } from './errors';
 import type { Operation } from './operation';
@@ -223,7 +224,10 @@ function tighter(a: Record<string, string>, b: Record<string, string>): Record<s
   return remaining(b) < remaining(a) ? b : a;
 }
 
-function checkPermission(op: Operation, access: Access): void {
+// The organization's security policy first (a member who must enrol in MFA learns that, not which permission they
+// lack), then the operation's permission.
+function checkPermission(op: Operation, access: Access, principal: Principal): void {
+  assertPolicySatisfied(principal, access.policy);
   if (op.permission && !access.permissions.has(op.permission)) throw forbidden(`This needs the ${op.permission} permission`);
 }
 
@@ -311,7 +315,7 @@ export function tenantRouteWith<O extends Operation, B = undefined, P = undefine
       if (twoPhase) {
         const access = await withTenant(tenant, (tx, rows) => accessFromRows(tx, who, tenant, rows), scope);
         Object.assign(ctx.headers, tighter(ctx.headers, await limitCaller(who, access)));
-        checkPermission(op, access);
+        checkPermission(op, access, who);
         staged = options.readBody ? await options.readBody(req, access) : undefined;
         upload = staged?.value;
         if (options.prepare) {
@@ -332,7 +336,7 @@ export function tenantRouteWith<O extends Operation, B = undefined, P = undefine
           const access = await accessFromRows(tx, who, tenant, accessRows);
           if (!twoPhase) Object.assign(ctx.headers, tighter(ctx.headers, await limitCaller(who, access)));
           // Checked again in a two-phase route: access may have been revoked while the body streamed in.
-          checkPermission(op, access);
+          checkPermission(op, access, who);
           // Set exactly when the route has readBody / prepare, which is what makes B and P other than undefined.
           const out = await handler({ ...ctx, tx, tenantId: tenant, principal: who, access, upload: upload as B, prepared: prepared as P });
           if (MUTATING.has(req.method)) {

@@ -6,7 +6,8 @@ import { OWNER_ROLE_KEY } from '@/lib/auth/permissions';
 import type { Principal } from '@/lib/auth/principal';
 import { asAuthRole } from '@/lib/db/auth-role';
 import { getDb } from '@/lib/db/client';
-import { apiKeys, documents, invitations, memberships, privacyExports, roles, tasks, user, verification } from '@/lib/db/schema';
+import { accountEmailDeliveries, apiKeys, documents, emailDeliveries, invitations, memberships, privacyExports, roles, tasks, user, verification } from '@/lib/db/schema';
+import { hashRecipient } from '@/lib/email/crypto';
 import { deleteTenantBlob } from '@/lib/storage';
 import { queryRows } from '@/lib/db/sql';
 import type { Tx } from '@/lib/db/types';
@@ -120,6 +121,8 @@ async function deleteUploadedDocuments(tx: Tx, tenantId: string, userId: string)
 }
 
 async function removeInvitations(tx: Tx, subject: Subject): Promise<number> {
+  // The record of emails sent to them (invitations): keyed by a hash of the address, personal all the same.
+  await tx.delete(emailDeliveries).where(eq(emailDeliveries.recipientHash, hashRecipient(subject.email)));
   const deleted = await tx
     .delete(invitations)
     .where(sql`lower(${invitations.email}) = lower(${subject.email})`)
@@ -218,6 +221,7 @@ export async function eraseOrphanedAccount(userId: string): Promise<boolean> {
       if (!gone) return false;
       // Sessions and accounts cascade with the user row; verification rows are keyed by the email.
       await authTx.delete(verification).where(sql`strpos(${verification.identifier}, ${gone.email}) > 0`);
+      await authTx.delete(accountEmailDeliveries).where(eq(accountEmailDeliveries.recipientHash, hashRecipient(gone.email)));
       return true;
     }),
   );

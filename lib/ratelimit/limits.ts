@@ -10,6 +10,7 @@ import { createKvBreaker, createUpstashLimiter, type FailMode } from './upstash'
 type Plan = (typeof PLANS)[number];
 
 const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 
 export const TENANT_LIMITS_PER_MINUTE: Record<Plan, number> = {
   standard: 600,
@@ -26,6 +27,7 @@ export const TENANT_LIMITS_PER_MINUTE: Record<Plan, number> = {
  * | api-key            | open                                              | same; the key is authenticated anyway           |
  * | tenant-<plan>      | open                                              | same; plan limits are about fairness, not abuse |
  * | auth (sign-in/up)  | closed: 503 + Retry-After                         | unthrottled password guessing is the worse harm |
+ * | email-address      | closed                                            | an unthrottled mail bomb harms a third party    |
  * | platform           | closed: 503 + Retry-After                         | guards the operator token; operators can retry  |
  *
  * Decisions taken without KV are counted in `reflex_rate_limit_degraded_total{limiter, outcome}`. The default
@@ -38,6 +40,7 @@ export const FAIL_MODES = {
   apiKey: 'open',
   tenant: 'open',
   auth: 'closed',
+  emailAddress: 'closed',
   platform: 'closed',
 } as const satisfies Record<string, FailMode>;
 
@@ -45,6 +48,8 @@ export interface Limiters {
   ip: Limiter;
   apiKey: Limiter;
   auth: Limiter;
+  /** Emails asked for by an anonymous caller (password reset, verification), per recipient address, per hour. */
+  emailAddress: Limiter;
   platform: Limiter;
   tenant: Record<Plan, Limiter>;
 }
@@ -53,6 +58,8 @@ export interface LimitSettings {
   ipPerMinute: number;
   apiKeyPerMinute: number;
   authPerMinute: number;
+  /** Default 5. */
+  emailPerAddressPerHour?: number;
   tenantPerMinute: Record<Plan, number>;
 }
 
@@ -72,6 +79,7 @@ export function limitSettings(env: Env): LimitSettings {
     ipPerMinute: env.RATE_LIMIT_IP_PER_MINUTE,
     apiKeyPerMinute: env.RATE_LIMIT_API_KEY_PER_MINUTE,
     authPerMinute: env.RATE_LIMIT_AUTH_PER_MINUTE,
+    emailPerAddressPerHour: env.RATE_LIMIT_EMAIL_PER_HOUR,
     tenantPerMinute: TENANT_LIMITS_PER_MINUTE,
   };
 }
@@ -81,12 +89,12 @@ export function buildLimiters(settings: LimitSettings, backend: LimiterBackendOp
   const kv = backend.kv;
   const redis = kv ? createKvClient(kv, backend.timeoutMs ?? KV_TIMEOUT_MS) : null;
   const breaker = createKvBreaker(backend.breakerCooldownMs);
-  const make = (name: string, limit: number, failMode: FailMode): Limiter =>
+  const make = (name: string, limit: number, failMode: FailMode, window = windowMs): Limiter =>
     redis
       ? createUpstashLimiter({
           name,
           limit,
-          windowMs,
+          windowMs: window,
           redis,
           failMode,
           prefix: backend.prefix ?? 'reflex:rl',
@@ -94,12 +102,13 @@ export function buildLimiters(settings: LimitSettings, backend: LimiterBackendOp
           timeoutMs: 2 * (backend.timeoutMs ?? KV_TIMEOUT_MS) + 100,
           breaker,
         })
-      : createMemoryLimiter(name, limit, windowMs);
+      : createMemoryLimiter(name, limit, window);
   const t = settings.tenantPerMinute;
   return {
     ip: make('ip', settings.ipPerMinute, FAIL_MODES.ip),
     apiKey: make('api-key', settings.apiKeyPerMinute, FAIL_MODES.apiKey),
     auth: make('auth', settings.authPerMinute, FAIL_MODES.auth),
+    emailAddress: make('email-address', settings.emailPerAddressPerHour ?? 5, FAIL_MODES.emailAddress, backend.windowMs ?? HOUR),
     platform: make('platform', settings.authPerMinute, FAIL_MODES.platform),
     tenant: {
       standard: make('tenant-standard', t.standard, FAIL_MODES.tenant),

@@ -6,6 +6,7 @@ import { apiKeys, memberships, roles, tenants, PLANS } from '@/lib/db/schema';
 import { queryRows } from '@/lib/db/sql';
 import type { Tx } from '@/lib/db/types';
 import { AppError, notFound } from '@/lib/http/errors';
+import { NO_POLICY, policyFor, policyFromSettings, type PolicyView } from './security-policy';
 
 export type Actor = { type: 'user'; userId: string } | { type: 'apiKey'; keyId: string; userId: string | null };
 
@@ -15,6 +16,8 @@ export interface Access {
   actor: Actor;
   permissions: ReadonlySet<Permission>;
   roleKey: string | null;
+  /** What the organization's security policy asks of this member (enforced for sessions by lib/http/route.ts). */
+  policy: PolicyView;
 }
 
 const LAST_USED_PRECISION_MS = 60_000;
@@ -37,6 +40,7 @@ const accessRowSchema = z.object({
   revoked_at: z.coerce.date().nullable(),
   role_key: z.string().nullable(),
   permissions: z.array(z.string()).nullable(),
+  security: z.unknown(),
 });
 type AccessRow = z.infer<typeof accessRowSchema>;
 
@@ -55,7 +59,8 @@ export function accessQuery(principal: Principal): SQL {
           null::timestamptz as last_used_at, null::timestamptz as revoked_at`;
   const keyJoin = principal.kind === 'apiKey' ? sql`left join ${apiKeys} on ${apiKeys.id} = ${principal.keyId}` : sql``;
   const member = principal.kind === 'apiKey' ? sql`${apiKeys.createdBy}` : sql`${principal.userId}::uuid`;
-  return sql`select ${tenants.plan} as plan, ${tenants.status} as status, ${key}, ${roles.key} as role_key, ${roles.permissions} as permissions
+  return sql`select ${tenants.plan} as plan, ${tenants.status} as status, ${key}, ${roles.key} as role_key, ${roles.permissions} as permissions,
+    ${tenants.settings}->'security' as security
     from ${tenants} ${keyJoin}
     left join ${memberships} on ${memberships.userId} = ${member}
     left join ${roles} on ${roles.id} = ${memberships.roleId}
@@ -70,12 +75,14 @@ function userAccess(userId: string, tenantId: string, row: AccessRow | undefined
   if (!row) throw notFound('Organization');
   checkTenant(row);
   if (!row.role_key || !row.permissions) throw notFound('Organization');
+  const permissions = new Set(toPermissions(row.permissions));
   return {
     tenantId,
     plan: row.plan,
     actor: { type: 'user', userId },
-    permissions: new Set(toPermissions(row.permissions)),
+    permissions,
     roleKey: row.role_key,
+    policy: policyFor(policyFromSettings(row.security), row.role_key, permissions),
   };
 }
 
@@ -102,6 +109,7 @@ async function keyAccess(tx: Tx, keyId: string, tenantId: string, row: AccessRow
     actor: { type: 'apiKey', keyId, userId: row.created_by },
     permissions: new Set(permissions),
     roleKey: null,
+    policy: NO_POLICY,
   };
 }
 

@@ -14,7 +14,10 @@ import { assertCanJoinAnotherOrganization } from './organization-limit';
 import { assertGrantable, getRole } from './roles';
 import { setActiveTenant, type RequestAuditFacts } from './tenants';
 import { recordAuditEvent } from '@/lib/audit/record';
+import { latestInvitationEmails } from '@/lib/email/deliveries';
+import { queueTenantEmail, type QueuedEmail } from '@/lib/email/request';
 import { assertQuota } from '@/lib/quotas';
+import { VERIFY_EMAIL_PATH } from './security-policy';
 
 export const INVITATION_TTL_DAYS = 7;
 
@@ -26,11 +29,18 @@ export const invitationSchema = z
     status: z.enum(['pending', 'accepted', 'revoked', 'expired']),
     expiresAt: z.iso.datetime(),
     createdAt: z.iso.datetime(),
+    lastEmail: z
+      .object({ status: z.enum(['queued', 'retrying', 'sent', 'failed']), attempts: z.number().int(), sentAt: z.iso.datetime().nullable(), createdAt: z.iso.datetime() })
+      .nullable()
+      .describe('The latest invitation email and whether it went out'),
   })
   .meta({ id: 'Invitation' });
 
 export const createdInvitationSchema = invitationSchema
-  .extend({ acceptUrl: z.string().describe('Shown once: send it to the invitee.'), token: z.string() })
+  .extend({
+    acceptUrl: z.string().describe('Shown once. It is also emailed to the invitee; a resend replaces it with a new link.'),
+    token: z.string(),
+  })
   .meta({ id: 'CreatedInvitation' });
 
 export const createInvitationSchema = z.strictObject({
@@ -49,7 +59,9 @@ function statusOf(r: typeof invitations.$inferSelect): z.infer<typeof invitation
   return 'pending';
 }
 
-function toInvitation(r: Row): z.infer<typeof invitationSchema> {
+type LastEmail = z.infer<typeof invitationSchema>['lastEmail'];
+
+function toInvitation(r: Row, lastEmail: LastEmail = null): z.infer<typeof invitationSchema> {
   return {
     id: r.id,
     email: r.email,
@@ -57,7 +69,29 @@ function toInvitation(r: Row): z.infer<typeof invitationSchema> {
     status: statusOf(r),
     expiresAt: r.expiresAt.toISOString(),
     createdAt: r.createdAt.toISOString(),
+    lastEmail,
   };
+}
+
+const justQueued = (): LastEmail => ({ status: 'queued', attempts: 0, sentAt: null, createdAt: new Date().toISOString() });
+
+// The invitation email: branded with the organization's name, naming who invited (a person, not an API key).
+async function queueInvitationEmail(tx: Tx, access: Access, inv: { id: string; email: string; expiresAt: Date }, roleName: string, acceptUrl: string): Promise<QueuedEmail> {
+  const [tenant] = await tx.select({ name: tenants.name }).from(tenants).limit(1);
+  const inviterId = access.actor.type === 'user' ? access.actor.userId : null;
+  const [inviter] = inviterId ? await tx.select({ name: user.name }).from(user).where(eq(user.id, inviterId)).limit(1) : [];
+  return queueTenantEmail(
+    tx,
+    access.tenantId,
+    { template: 'invitation', to: inv.email, brand: tenant?.name ?? 'Reflex', inviter: inviter?.name ?? null, role: roleName, url: acceptUrl, expiresAt: inv.expiresAt.toISOString() },
+    { invitationId: inv.id },
+  );
+}
+
+export interface CreatedInvitation {
+  invitation: z.infer<typeof createdInvitationSchema>;
+  /** To send once the transaction has committed (lib/email/request.ts). */
+  email: QueuedEmail;
 }
 
 function selectInvitations(tx: Tx) {
@@ -67,7 +101,7 @@ function selectInvitations(tx: Tx) {
     .innerJoin(roles, eq(roles.id, invitations.roleId));
 }
 
-export async function createInvitation(tx: Tx, access: Access, input: z.infer<typeof createInvitationSchema>, baseUrl: string) {
+export async function createInvitation(tx: Tx, access: Access, input: z.infer<typeof createInvitationSchema>, baseUrl: string): Promise<CreatedInvitation> {
   const role = await getRole(tx, input.roleId);
   assertGrantable(access, role.permissions as Permission[]);
   await assertQuota(tx, access.tenantId, 'members', 1);
@@ -91,7 +125,37 @@ export async function createInvitation(tx: Tx, access: Access, input: z.infer<ty
     })
     .returning();
   if (!row) throw new AppError('internal', 'Invitation was not created');
-  return { ...toInvitation({ ...row, roleName: role.name }), token, acceptUrl: `${baseUrl}/invite/${token}` };
+  const acceptUrl = `${baseUrl}/invite/${token}`;
+  const email = await queueInvitationEmail(tx, access, row, role.name, acceptUrl);
+  return { invitation: { ...toInvitation({ ...row, roleName: role.name }, justQueued()), token, acceptUrl }, email };
+}
+
+/**
+ * Sends the invitation again with a new link (the old one stops working: only a hash of the token is kept, so the
+ * old link cannot be re-sent) and a fresh expiry. Accepted and revoked invitations cannot be resent.
+ */
+export async function resendInvitation(tx: Tx, access: Access, id: string, baseUrl: string): Promise<CreatedInvitation> {
+  const [found] = await selectInvitations(tx).where(eq(invitations.id, id)).limit(1);
+  if (!found) throw notFound('Invitation');
+  const status = statusOf(found.inv);
+  if (status === 'accepted') throw conflict('This invitation has already been accepted');
+  if (status === 'revoked') throw conflict('This invitation was revoked; create a new one');
+  const role = await getRole(tx, found.inv.roleId);
+  assertGrantable(access, role.permissions as Permission[]);
+  const token = generateToken();
+  const [row] = await tx
+    .update(invitations)
+    .set({ tokenHash: hashToken(token), expiresAt: new Date(Date.now() + INVITATION_TTL_DAYS * 86_400_000), updatedAt: new Date() })
+    .where(eq(invitations.id, id))
+    .returning();
+  if (!row) throw notFound('Invitation');
+  const acceptUrl = `${baseUrl}/invite/${token}`;
+  const email = await queueInvitationEmail(tx, access, row, role.name, acceptUrl);
+  return { invitation: { ...toInvitation({ ...row, roleName: role.name }, justQueued()), token, acceptUrl }, email };
+}
+
+function lastEmailOf(d: { status: 'queued' | 'retrying' | 'sent' | 'failed'; attempts: number; sentAt: string | null; createdAt: string } | undefined): LastEmail {
+  return d ? { status: d.status, attempts: d.attempts, sentAt: d.sentAt, createdAt: d.createdAt } : null;
 }
 
 export async function listInvitations(tx: Tx, page: { cursor?: string; limit: number }) {
@@ -102,7 +166,8 @@ export async function listInvitations(tx: Tx, page: { cursor?: string; limit: nu
   const rows = await selectInvitations(tx).where(where).orderBy(desc(invitations.createdAt), desc(invitations.id)).limit(page.limit + 1);
   const flat = rows.map((r) => ({ ...r.inv, roleName: r.roleName }));
   const { items, nextCursor } = toPage(flat, page.limit);
-  return { items: items.map(toInvitation), nextCursor };
+  const emails = await latestInvitationEmails(tx, items.map((i) => i.id));
+  return { items: items.map((i) => toInvitation(i, lastEmailOf(emails.get(i.id)))), nextCursor };
 }
 
 export async function revokeInvitation(tx: Tx, id: string) {
@@ -139,7 +204,7 @@ export async function previewInvitation(token: string) {
 
 // The invitee is not a member yet, so the tenant is found by the token's hash through a named lookup, and the
 // rest happens inside that tenant's transaction. The browser then works in the organization it just joined.
-export async function acceptInvitation(principal: { userId: string; email: string; sessionId: string }, token: string, request: RequestAuditFacts) {
+export async function acceptInvitation(principal: { userId: string; email: string; sessionId: string; emailVerified: boolean }, token: string, request: RequestAuditFacts) {
   const { invitationId, tenantId } = await findInvitationTenant(token);
   const accepted = await withTenant(
     tenantId,
@@ -149,6 +214,12 @@ export async function acceptInvitation(principal: { userId: string; email: strin
       // The email check comes first, so that someone holding another person's link learns nothing about it.
       if (inv.email.toLowerCase() !== principal.email.toLowerCase()) {
         throw new AppError('forbidden', `This invitation is for ${inv.email}; sign in with that address to accept it`);
+      }
+      // Anyone can register any address; only a verified one proves the invitee is the person it was sent to.
+      if (!principal.emailVerified) {
+        throw new AppError('email_not_verified', `Verify ${inv.email} before joining: open the link we emailed you, or send a new one.`, {
+          details: { nextStep: { page: VERIFY_EMAIL_PATH, api: 'POST /api/auth/send-verification-email' } },
+        });
       }
       const status = statusOf(inv);
       if (status === 'accepted') throw conflict('This invitation has already been used');

@@ -11,11 +11,16 @@ import { getCurrentTenant, listUserTenants, tenantSummarySchema } from './tenant
 export const meSchema = z
   .object({
     kind: z.enum(['user', 'apiKey']),
-    user: z.object({ id: z.uuid(), email: z.string(), name: z.string() }).nullable(),
+    user: z.object({ id: z.uuid(), email: z.string(), name: z.string(), emailVerified: z.boolean(), twoFactorEnabled: z.boolean() }).nullable(),
     apiKey: z.object({ id: z.uuid(), name: z.string(), prefix: z.string() }).nullable(),
     tenant: z.object({ id: z.uuid(), name: z.string(), slug: z.string(), plan: z.string() }).nullable(),
     permissions: z.array(permissionSchema),
     tenants: z.array(tenantSummarySchema),
+    // What the active organization's security policy asks of this user; `blocked` when they do not meet it yet (every
+    // tenant request then answers 403 mfa_required or email_verification_required, and the UI sends them to fix it).
+    policy: z
+      .object({ mfaRequired: z.boolean(), emailVerificationRequired: z.boolean(), blocked: z.enum(['mfa', 'email_verification']).nullable() })
+      .nullable(),
   })
   .meta({ id: 'Me' });
 
@@ -35,20 +40,26 @@ export async function describeMe(principal: Principal): Promise<Me> {
         tenant: { id: tenant.id, name: tenant.name, slug: tenant.slug, plan: tenant.plan },
         permissions: [...access.permissions],
         tenants: [],
+        policy: null,
       };
     });
   }
   const tenants = await listUserTenants(principal.userId);
   const active = tenants.find((t) => t.id === principal.activeTenantId) ?? null;
-  const permissions = active
-    ? await withTenant(active.id, async (tx) => [...(await loadAccess(tx, principal, active.id)).permissions], { userId: principal.userId })
-    : [];
+  const access = active ? await withTenant(active.id, (tx) => loadAccess(tx, principal, active.id), { userId: principal.userId }) : null;
+  const blocked =
+    access?.policy.emailVerificationRequired && !principal.emailVerified
+      ? 'email_verification'
+      : access?.policy.mfaRequired && !principal.twoFactorEnabled
+        ? 'mfa'
+        : null;
   return {
     kind: 'user',
-    user: { id: principal.userId, email: principal.email, name: principal.name },
+    user: { id: principal.userId, email: principal.email, name: principal.name, emailVerified: principal.emailVerified, twoFactorEnabled: principal.twoFactorEnabled },
     apiKey: null,
     tenant: active ? { id: active.id, name: active.name, slug: active.slug, plan: active.plan } : null,
-    permissions,
+    permissions: access ? [...access.permissions] : [],
     tenants,
+    policy: access ? { ...access.policy, blocked } : null,
   };
 }

@@ -15,6 +15,8 @@ export const memberSchema = z
     userId: z.uuid(),
     name: z.string(),
     email: z.string(),
+    emailVerified: z.boolean(),
+    twoFactorEnabled: z.boolean(),
     role: z.object({ id: z.uuid(), key: z.string(), name: z.string() }),
     createdAt: z.iso.datetime(),
   })
@@ -30,6 +32,8 @@ function memberQuery(tx: Tx) {
       createdAt: memberships.createdAt,
       name: user.name,
       email: user.email,
+      emailVerified: user.emailVerified,
+      twoFactorEnabled: user.twoFactorEnabled,
       roleId: roles.id,
       roleKey: roles.key,
       roleName: roles.name,
@@ -40,7 +44,7 @@ function memberQuery(tx: Tx) {
     .innerJoin(roles, eq(roles.id, memberships.roleId));
 }
 
-type MemberRow = Awaited<ReturnType<ReturnType<typeof memberQuery>['limit']>>[number];
+export type MemberRow = Awaited<ReturnType<ReturnType<typeof memberQuery>['limit']>>[number];
 
 function toMember(r: MemberRow): z.infer<typeof memberSchema> {
   return {
@@ -48,6 +52,8 @@ function toMember(r: MemberRow): z.infer<typeof memberSchema> {
     userId: r.userId,
     name: r.name,
     email: r.email,
+    emailVerified: r.emailVerified,
+    twoFactorEnabled: r.twoFactorEnabled,
     role: { id: r.roleId, key: r.roleKey, name: r.roleName },
     createdAt: r.createdAt.toISOString(),
   };
@@ -63,7 +69,7 @@ export async function listMembers(tx: Tx, page: { cursor?: string; limit: number
   return { items: items.map(toMember), nextCursor };
 }
 
-async function getMemberRow(tx: Tx, id: string): Promise<MemberRow> {
+export async function getMemberRow(tx: Tx, id: string): Promise<MemberRow> {
   const [row] = await memberQuery(tx).where(eq(memberships.id, id)).limit(1);
   if (!row) throw notFound('Member');
   return row;

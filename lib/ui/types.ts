@@ -5,6 +5,8 @@ import type { memberSchema } from '@/lib/tenancy/members';
 import type { roleSchema } from '@/lib/tenancy/roles';
 import type { tenantSummarySchema } from '@/lib/tenancy/tenants';
 import type { invitationPreviewSchema } from '@/lib/api/invitation-preview';
+import type { sessionSchema } from '@/lib/auth/sessions';
+import type { securitySettingsSchema } from '@/lib/tenancy/security-policy';
 
 // Response shapes for the browser, inferred from the same zod schemas the API validates with (type-only
 // imports: nothing server-side reaches the client bundle).
@@ -17,6 +19,8 @@ export type ApiKey = z.infer<typeof apiKeySchema>;
 export type CreatedApiKey = z.infer<typeof createdApiKeySchema>;
 export type TenantSummary = z.infer<typeof tenantSummarySchema>;
 export type InvitationPreview = z.infer<typeof invitationPreviewSchema>;
+export type SessionItem = z.infer<typeof sessionSchema>;
+export type SecuritySettings = z.infer<typeof securitySettingsSchema>;
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;

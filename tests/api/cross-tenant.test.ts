@@ -9,6 +9,8 @@ import * as meRoute from '@/app/api/v1/me/route';
 import * as meTenant from '@/app/api/v1/me/tenant/route';
 import * as memberById from '@/app/api/v1/members/[id]/route';
 import * as revokeSessions from '@/app/api/v1/members/[id]/revoke-sessions/route';
+import * as resetMfa from '@/app/api/v1/members/[id]/reset-mfa/route';
+import * as resendInvitation from '@/app/api/v1/invitations/[id]/resend/route';
 import * as membersRoute from '@/app/api/v1/members/route';
 import * as roleById from '@/app/api/v1/roles/[id]/route';
 import * as rolesRoute from '@/app/api/v1/roles/route';
@@ -120,6 +122,8 @@ const BY_ID: ByIdCase[] = [
   { op: 'deleteRole', handler: roleById.DELETE, method: 'DELETE', path: (id) => `/api/v1/roles/${id}`, target: () => aRes.customRoleId },
   { op: 'revokeApiKey', handler: apiKeyById.DELETE, method: 'DELETE', path: (id) => `/api/v1/api-keys/${id}`, target: () => aRes.keyId },
   { op: 'revokeInvitation', handler: invitationById.DELETE, method: 'DELETE', path: (id) => `/api/v1/invitations/${id}`, target: () => aRes.invitationId },
+  { op: 'resendInvitation', handler: resendInvitation.POST, method: 'POST', path: (id) => `/api/v1/invitations/${id}/resend`, target: () => aRes.invitationId },
+  { op: 'resetMemberMfa', handler: resetMfa.POST, method: 'POST', path: (id) => `/api/v1/members/${id}/reset-mfa`, target: () => aRes.memberId },
 ];
 
 // A's ids smuggled into the body of B's own requests.
@@ -163,6 +167,7 @@ const COVERED_OTHERWISE: Record<string, string> = {
   getMe: "/me as B shows only B ('me' describe block)",
   switchTenant: "switching to A answers like an unknown tenant ('me' describe block)",
   signOutEverywhere: 'acts on the caller only; no id to aim at another tenant (tests/auth/sessions.test.ts)',
+  listMySessions: "lists the caller's own sessions only; no id to aim at another tenant",
   createTenant: 'creates a new tenant; no foreign id involved',
   acceptInvitation: 'found by token, email must match (tests/auth/sessions.test.ts)',
   createRole: 'no foreign id can be given (strict body); grants checked in tests/api/permissions.test.ts',

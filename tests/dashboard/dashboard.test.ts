@@ -11,6 +11,7 @@ import { call, provision, signIn, type Identity } from '../helpers/http';
 import { addMember, type Member } from '../helpers/tenancy';
 import { MEETING, POLICY } from '../search/corpus';
 import { seedDocument } from '../search/seed';
+import { NO_POLICY } from '@/lib/tenancy/security-policy';
 
 // GET /api/v1/dashboard: counts and lists a member may see, nothing from another organization, and each part
 // only with the permission its own page needs.
@@ -98,7 +99,7 @@ describe('GET /api/v1/dashboard', () => {
       if (!first) throw new Error('the board has no columns');
       await tx.update(tasks).set({ columnId: first.id });
       await replaceColumns(tx, a.tenantId, { columns: [{ id: first.id, name: 'Everything' }] });
-      const access: Access = { tenantId: a.tenantId, plan: 'standard', actor: { type: 'user', userId: ownerUserId }, permissions: new Set(['tasks:read']), roleKey: 'owner' };
+      const access: Access = { tenantId: a.tenantId, plan: 'standard', actor: { type: 'user', userId: ownerUserId }, permissions: new Set(['tasks:read']), roleKey: 'owner', policy: NO_POLICY };
       return getDashboard(tx, access);
     });
     expect(view.tasks).toMatchObject({ open: 6, doneColumn: null });

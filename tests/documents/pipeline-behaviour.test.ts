@@ -11,6 +11,7 @@ import { createDocument } from '@/lib/documents/ingest';
 import { requeueStuckDocuments } from '@/lib/documents/requeue';
 import { withTenant } from '@/lib/db/tenant';
 import type { Access } from '@/lib/tenancy/access';
+import { NO_POLICY } from '@/lib/tenancy/security-policy';
 import { startAssemblyAiFake, type AssemblyAiFake } from '../fakes/assemblyai-fake';
 import { startOpenAiFake, type OpenAiBehaviour, type OpenAiFake } from '../fakes/openai-fake';
 import { closeOwnerDb, ownerRows } from '../helpers/db';
@@ -271,7 +272,7 @@ describe('audio', () => {
 describe('requeueStuckDocuments', () => {
   it('re-sends queued documents whose event was lost, and restarts long-stale processing ones', async () => {
     const lost = await withTenant(t.tenantId, async (tx) => {
-      const access: Access = { tenantId: t.tenantId, plan: 'standard', actor: { type: 'user', userId: t.owner.userId }, permissions: new Set(), roleKey: 'owner' };
+      const access: Access = { tenantId: t.tenantId, plan: 'standard', actor: { type: 'user', userId: t.owner.userId }, permissions: new Set(), roleKey: 'owner', policy: NO_POLICY };
       // A no-op enqueue stands for a crash between commit and send.
       return createDocument(tx, access, { source: 'json', body: { title: 'Lost event', text: MEETING_NOTES.replace('Weekly', 'Lost') } }, () => {});
     });

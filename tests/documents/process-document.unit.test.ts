@@ -5,6 +5,7 @@ import { processDocument } from '@/inngest/functions/documents/process-document'
 import { createDocument } from '@/lib/documents/ingest';
 import { withTenant } from '@/lib/db/tenant';
 import type { Access } from '@/lib/tenancy/access';
+import { NO_POLICY } from '@/lib/tenancy/security-policy';
 import { closeOwnerDb } from '../helpers/db';
 import { provision } from '../helpers/http';
 import { MEETING_NOTES } from '../fixtures/documents/files';
@@ -26,7 +27,7 @@ function uploaded(documentId: string, generation = 1) {
 }
 
 async function queuedDocument(text: string): Promise<string> {
-  const access: Access = { tenantId: t.tenantId, plan: 'standard', actor: { type: 'user', userId: t.owner.userId }, permissions: new Set(), roleKey: 'owner' };
+  const access: Access = { tenantId: t.tenantId, plan: 'standard', actor: { type: 'user', userId: t.owner.userId }, permissions: new Set(), roleKey: 'owner', policy: NO_POLICY };
   const doc = await withTenant(t.tenantId, (tx) => createDocument(tx, access, { source: 'json', body: { text } }, () => {}));
   return doc.id;
 }

@@ -53,8 +53,16 @@ export function uniqueEmail(prefix = 'user'): string {
   return `${prefix}-${randomUUID().slice(0, 8)}@example.test`;
 }
 
-// Signs a user up through better-auth's real HTTP handler and returns the session cookie.
-export async function signUp(email = uniqueEmail(), password = 'correct horse battery', name = 'Test User') {
+// What following the verification email's link does (tests/auth/email-flows.test.ts follows the real link), for
+// tests that are about something else: people join organizations only with a verified address.
+export async function markEmailVerified(userId: string): Promise<void> {
+  const ctx = await (await getAuth()).$context;
+  await ctx.internalAdapter.updateUser(userId, { emailVerified: true });
+}
+
+// Signs a user up through better-auth's real HTTP handler and returns the session cookie. The address counts as
+// verified unless `verified: false`.
+export async function signUp(email = uniqueEmail(), password = 'correct horse battery', name = 'Test User', opts: { verified?: boolean } = {}) {
   const auth = await getAuth();
   const res = await auth.handler(
     new Request(`${BASE}/api/auth/sign-up/email`, {
@@ -65,6 +73,7 @@ export async function signUp(email = uniqueEmail(), password = 'correct horse ba
   );
   if (res.status !== 200) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`);
   const json = (await res.json()) as { user: { id: string } };
+  if (opts.verified !== false) await markEmailVerified(json.user.id);
   const cookie = res.headers
     .getSetCookie()
     .map((c) => c.split(';')[0])

@@ -58,8 +58,8 @@ describe('when the KV backend cannot answer, each limiter applies its own failur
     await silent?.close();
   });
 
-  it('declares ip, api-key and tenant fail-open, sign-in/sign-up and platform fail-closed', () => {
-    expect(FAIL_MODES).toEqual({ ip: 'open', apiKey: 'open', tenant: 'open', auth: 'closed', platform: 'closed' });
+  it('declares ip, api-key and tenant fail-open, sign-in/sign-up, emails per address and platform fail-closed', () => {
+    expect(FAIL_MODES).toEqual({ ip: 'open', apiKey: 'open', tenant: 'open', auth: 'closed', emailAddress: 'closed', platform: 'closed' });
   });
 
   const cases = [

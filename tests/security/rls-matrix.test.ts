@@ -92,6 +92,15 @@ const FIXTURES: Record<string, Fixture> = {
     }),
     update: () => ({ email: uniqueEmail('changed') }),
   },
+  email_deliveries: {
+    newRow: (t) => ({
+      tenant_id: t.id,
+      template: 'invitation',
+      recipient_hash: randomBytes(32).toString('hex'),
+      invitation_id: parent(t, 'invitations'),
+    }),
+    update: () => ({ status: 'sent', attempts: 1 }),
+  },
   api_keys: {
     newRow: (t) => ({
       tenant_id: t.id,

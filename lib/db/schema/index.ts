@@ -10,3 +10,4 @@ export * from './realtime';
 export * from './runner';
 export * from './privacy';
 export * from './assistant';
+export * from './email';

@@ -1,10 +1,12 @@
 import { EnvError, parseEnv, type Env } from '@/lib/env';
 import { checkDatabase } from './database';
+import { checkEmail } from './email';
 import { checkAiProviders, checkFilesAndSecrets, checkInngest, checkKv, type Fetch } from './services';
 import { line, type DoctorLine } from './types';
 
 export type { DoctorLine, DoctorStatus } from './types';
 export { checkDatabase, checkRoles } from './database';
+export { checkEmail } from './email';
 export { checkAiProviders, checkFilesAndSecrets, checkInngest, checkKv } from './services';
 
 export function checkEnv(source: NodeJS.ProcessEnv): { env?: Env; lines: DoctorLine[] } {
@@ -22,8 +24,8 @@ export function checkEnv(source: NodeJS.ProcessEnv): { env?: Env; lines: DoctorL
 export async function runDoctor(source: NodeJS.ProcessEnv, opts: { fetch?: Fetch } = {}): Promise<DoctorLine[]> {
   const { env, lines } = checkEnv(source);
   if (!env) return lines;
-  const [database, kv, ai] = await Promise.all([checkDatabase(env), checkKv(env), checkAiProviders(env, opts.fetch)]);
-  return [...lines, ...database, ...kv, ...checkInngest(env), ...ai, ...checkFilesAndSecrets(env)];
+  const [database, kv, ai, email] = await Promise.all([checkDatabase(env), checkKv(env), checkAiProviders(env, opts.fetch), checkEmail(env)]);
+  return [...lines, ...database, ...kv, ...checkInngest(env), ...ai, ...email, ...checkFilesAndSecrets(env)];
 }
 
 export function hasFailures(lines: readonly DoctorLine[]): boolean {
