@@ -28,7 +28,7 @@ process.env.RATE_LIMIT_IP_PER_MINUTE = '100000';
 process.env.RATE_LIMIT_AUTH_PER_MINUTE = '100000';
 process.env.LOG_LEVEL ??= 'warn';
 // Without SMTP_URL emails go to the dev outbox: a directory of this test process, never the repo's .data/.
-process.env.EMAIL_OUTBOX_DIR ??= path.join(tmpdir(), `reflex-test-outbox-${process.pid}`);
+process.env.EMAIL_OUTBOX_DIR = path.join(tmpdir(), `reflex-test-outbox-${process.pid}`);
 // Cron triggers fire only in tests that drive the runner's clock themselves (inngest/local/runner.ts).
 process.env.LOCAL_RUNNER_CRONS_OFF = '1';
 

@@ -3,7 +3,7 @@ import { envSchema } from '@/lib/env';
 
 // What tests/setup/env.ts sets; every other variable lib/env.ts knows must be unset when a test starts, whatever
 // the developer's shell exported (CI runs the embedded suite with junk values exported to prove it: .ci/run).
-const SET_BY_SETUP = new Set(['DATABASE_URL', 'DATABASE_DRIVER', 'PGLITE_DIR', 'BETTER_AUTH_SECRET', 'RATE_LIMIT_IP_PER_MINUTE', 'RATE_LIMIT_AUTH_PER_MINUTE', 'LOCAL_RUNNER_CRONS_OFF']);
+const SET_BY_SETUP = new Set(['DATABASE_URL', 'DATABASE_DRIVER', 'PGLITE_DIR', 'BETTER_AUTH_SECRET', 'RATE_LIMIT_IP_PER_MINUTE', 'RATE_LIMIT_AUTH_PER_MINUTE', 'LOCAL_RUNNER_CRONS_OFF', 'EMAIL_OUTBOX_DIR']);
 const KEPT = new Set(['NODE_ENV', 'LOG_LEVEL']);
 
 describe('the test environment is hermetic', () => {
