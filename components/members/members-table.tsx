@@ -17,6 +17,7 @@ export function MembersTable({
   myPermissions,
   canManage,
   isOwner,
+  canErase,
   onChanged,
 }: {
   members: Member[];
@@ -26,6 +27,8 @@ export function MembersTable({
   canManage: boolean;
   /** Owners can reset a member's two-factor authentication (lost device and backup codes). */
   isOwner: boolean;
+  /** privacy:manage: GDPR erasure of a member (DELETE /api/v1/privacy/users/{membershipId}). */
+  canErase: boolean;
   onChanged: () => Promise<void>;
 }) {
   const toast = useToast();
@@ -124,6 +127,14 @@ export function MembersTable({
                           confirmLabel="Remove member"
                           onConfirm={() => act(() => api(`/api/v1/members/${m.id}`, { method: 'DELETE' }), `${m.name} was removed`)}
                         />
+                        {canErase && (
+                          <ConfirmButton
+                            label="Erase data"
+                            confirmLabel="Erase their personal data"
+                            title="GDPR erasure: removes the member, deletes their uploads, API keys and invitations, and de-identifies their tasks and audit entries. It cannot be undone."
+                            onConfirm={() => act(() => api(`/api/v1/privacy/users/${m.id}`, { method: 'DELETE' }), `${m.name}'s personal data was erased`)}
+                          />
+                        )}
                       </div>
                     ) : (
                       <span className="muted">—</span>

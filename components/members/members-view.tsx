@@ -55,6 +55,7 @@ export function MembersView() {
               myPermissions={me.permissions}
               canManage={canManage}
               isOwner={me.tenants.find((t) => t.id === me.tenant?.id)?.role.key === 'owner'}
+              canErase={can('privacy:manage')}
               onChanged={members.reload}
             />
           )

@@ -28,6 +28,7 @@ export const NAV_SECTIONS: { title: string; items: NavItem[] }[] = [
   {
     title: 'Organization',
     items: [
+      { href: '/app/settings/organization', label: 'Organization', icon: 'building', permission: 'settings:manage' },
       { href: '/app/settings', label: 'Settings (AI)', icon: 'sliders', permission: 'settings:manage' },
       { href: '/app/settings/security', label: 'Security', icon: 'lock', permission: 'settings:manage' },
       { href: '/app/members', label: 'Members', icon: 'users', permission: 'members:read' },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineOperation } from '@/lib/http/operation';
-import { createExportSchema, privacyExportSchema } from '@/lib/privacy/export';
+import { createExportSchema, privacyExportListSchema, privacyExportSchema } from '@/lib/privacy/export';
 import { erasureResultSchema } from '@/lib/privacy/erase-member';
 import { tenantErasureBodySchema, tenantErasureChallengeSchema } from '@/lib/privacy/erase-tenant';
 import { idParams } from './common';
@@ -45,6 +45,17 @@ export const createExportOp = defineOperation({
   body: createExportSchema,
   response: privacyExportSchema,
   status: 202,
+});
+
+export const listExportsOp = defineOperation({
+  id: 'listPrivacyExports',
+  method: 'GET',
+  path: '/api/v1/privacy/exports',
+  summary:
+    "Data exports that are in progress or still downloadable, newest first (at most 20): your own personal exports while you hold privacy:export, and the organization's exports while you hold privacy:manage. Nobody else's personal export is listed.",
+  tag: 'privacy',
+  auth: 'tenant',
+  response: privacyExportListSchema,
 });
 
 export const getExportOp = defineOperation({

@@ -105,6 +105,7 @@ export const AUDIT_ACTIONS: Record<string, Entry> = {
   exportAuditLog: [V.export, 'the audit log'],
   verifyAuditLog: [V.verify, 'the audit log'],
   // privacy
+  listPrivacyExports: [V.list, 'data exports'],
   createPrivacyExport: [V.request, 'a data export'],
   getPrivacyExport: [V.read, 'a data export'],
   downloadPrivacyExport: [V.download, 'a data export'],

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, desc, eq, gt, or } from 'drizzle-orm';
 import { z } from 'zod';
 import { privacyExports, PRIVACY_EXPORT_SCOPES, PRIVACY_EXPORT_STATUSES } from '@/lib/db/schema';
 import type { Tx } from '@/lib/db/types';
@@ -106,6 +106,25 @@ async function findVisible(tx: Tx, access: Access, id: string): Promise<ExportRo
 
 export async function getExport(tx: Tx, access: Access, id: string, now = new Date()): Promise<PrivacyExportView> {
   return toView(await findVisible(tx, access, id), now);
+}
+
+// The caller's own personal exports and, for privacy:manage holders, the organization's; only those still
+// downloadable or in progress (an archive lives 7 days), newest first. Exports are rare, so no paging.
+export const EXPORT_LIST_LIMIT = 20;
+export const privacyExportListSchema = z.object({ items: z.array(privacyExportSchema) }).meta({ id: 'PrivacyExportList' });
+
+export async function listExports(tx: Tx, access: Access, now = new Date()): Promise<z.infer<typeof privacyExportListSchema>> {
+  const userId = access.actor.userId;
+  const mine = userId && access.permissions.has('privacy:export') ? and(eq(privacyExports.scope, 'me'), eq(privacyExports.requestedBy, userId)) : undefined;
+  const organization = access.permissions.has('privacy:manage') ? eq(privacyExports.scope, 'tenant') : undefined;
+  if (!mine && !organization) return { items: [] };
+  const rows = await tx
+    .select()
+    .from(privacyExports)
+    .where(and(eq(privacyExports.tenantId, access.tenantId), gt(privacyExports.expiresAt, now), or(mine, organization)))
+    .orderBy(desc(privacyExports.createdAt), desc(privacyExports.id))
+    .limit(EXPORT_LIST_LIMIT);
+  return { items: rows.map((row) => toView(row, now)) };
 }
 
 export async function readExportFile(tx: Tx, access: Access, id: string, now = new Date()): Promise<{ bytes: Uint8Array; filename: string }> {

@@ -7,6 +7,8 @@ import type { tenantSummarySchema } from '@/lib/tenancy/tenants';
 import type { invitationPreviewSchema } from '@/lib/api/invitation-preview';
 import type { sessionSchema } from '@/lib/auth/sessions';
 import type { securitySettingsSchema } from '@/lib/tenancy/security-policy';
+import type { organizationSettingsSchema } from '@/lib/settings/organization';
+import type { privacyExportSchema } from '@/lib/privacy/export';
 
 // Response shapes for the browser, inferred from the same zod schemas the API validates with (type-only
 // imports: nothing server-side reaches the client bundle).
@@ -21,6 +23,8 @@ export type TenantSummary = z.infer<typeof tenantSummarySchema>;
 export type InvitationPreview = z.infer<typeof invitationPreviewSchema>;
 export type SessionItem = z.infer<typeof sessionSchema>;
 export type SecuritySettings = z.infer<typeof securitySettingsSchema>;
+export type OrganizationSettings = z.infer<typeof organizationSettingsSchema>;
+export type PrivacyExport = z.infer<typeof privacyExportSchema>;
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;

@@ -27,6 +27,7 @@ interface Line {
 
 const requestExport = (as: Identity, scope: string) => call(createRoute.POST, { method: 'POST', path: '/api/v1/privacy/exports', body: { scope }, as });
 const getExport = (as: Identity, id: string) => call(exportRoute.GET, { path: `/api/v1/privacy/exports/${id}`, params: { id }, as });
+const listExports = (as: Identity) => call(createRoute.GET, { path: '/api/v1/privacy/exports', as });
 const download = (as: Identity, id: string) => call(downloadRoute.GET, { path: `/api/v1/privacy/exports/${id}/download`, params: { id }, as });
 
 const finishExports = () => finishRunsOf('build-privacy-export');
@@ -229,6 +230,26 @@ describe('organization export (scope tenant)', () => {
     expect((await getExport(alice.as, view.id)).status).toBe(200);
     expect((await getExport(bob.as, view.id)).status).toBe(404);
     expect((await download(bob.as, view.id)).status).toBe(404);
+  });
+});
+
+describe('listing exports (GET /api/v1/privacy/exports)', () => {
+  it("lists one's own personal exports and, for privacy:manage, the organization's; never another person's, another tenant's or an expired one", async () => {
+    const bobs = await requestExport(bob.as, 'me');
+    expect(bobs.status).toBe(202);
+    const ids = async (as: Identity) => {
+      const res = await listExports(as);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body.items.map((e: { id: string; scope: string }) => `${e.scope}:${e.id}`);
+    };
+    const tenantExports = (await ids(ownerA)).filter((e: string) => e.startsWith('tenant:'));
+    expect(tenantExports.length).toBeGreaterThan(0);
+    expect(await ids(bob.as)).toEqual([`me:${bobs.body.id}`]);
+    // Alice's personal export expired above; as an admin she sees the organization's exports only.
+    expect(await ids(alice.as)).toEqual(tenantExports);
+    expect(await ids(ownerA)).not.toContain(`me:${bobs.body.id}`);
+    expect(await ids(ownerB)).toEqual([]);
+    await finishExports();
   });
 });
 
