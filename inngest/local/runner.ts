@@ -7,7 +7,7 @@ import { computeNextFire, type CronSchedule } from './cron';
 import { getCompiledExpression } from './expressions';
 import { computeBackoffMs, failRun, interpretOutcome, describeError } from './outcome';
 import { createExecutor, type ExecutionOutcome, type Executor, type MemoizedStep } from './protocol';
-import { matchesEvent, compileFunction, computeConcurrencySlots, nameMatches, type LocalFunction } from './registry';
+import { matchesEvent, compileFunction, computeConcurrencySlots, computePriority, nameMatches, type LocalFunction } from './registry';
 import * as store from './store';
 import { computeWakeAt } from './wake';
 import { getLocalHub } from './wire';
@@ -150,6 +150,7 @@ export class LocalRunner {
           event,
           ownerTenant: null,
           concurrency: computeConcurrencySlots(fn, event),
+          priority: computePriority(fn, event),
           maxAttempts: fn.maxAttempts,
           // Runs are scheduled on the real clock; only cron slots are read from this.clock.
           readyAt: new Date(),
@@ -243,6 +244,7 @@ export class LocalRunner {
         event,
         ownerTenant: store.readOwnerTenant(event),
         concurrency: computeConcurrencySlots(fn, event),
+        priority: computePriority(fn, event),
         maxAttempts: fn.maxAttempts,
         readyAt: now,
       };
