@@ -262,6 +262,9 @@ export class LocalRunner {
 
   // Calls the serve handler for one run until it finishes or has to wait. Never holds a transaction across a call.
   private async drive(runId: string): Promise<void> {
+    // Once this loop has marked the run running, later ticks skip that write: the run stays running (and due, for
+    // a restart) until a tick parks or ends it, and each tick's fresh load still stops a cancelled run.
+    let marked = false;
     while (!this.stopped) {
       const state = await store.loadRun(runId);
       if (!state || !store.isUnfinished(state.run.status)) return;
@@ -280,7 +283,10 @@ export class LocalRunner {
         });
         continue;
       }
-      if (!(await store.startTick(run.id))) return;
+      if (!marked || run.status !== 'running') {
+        if (!(await store.startTick(run.id))) return;
+        marked = true;
+      }
       const planned = steps.find((s) => s.status === 'planned');
       const startedAt = Date.now();
       let outcome: ExecutionOutcome;
