@@ -87,8 +87,8 @@ export function computeConcurrencySlots(fn: LocalFunction, event: RunnerEventPay
   }));
 }
 
-// Evaluated once, when the run is created from its event (as Inngest does). Like Inngest, a value outside the
-// range is clamped and anything that is not a number counts as 0.
+// Computed once, when the run is created: it depends only on the triggering event. A value outside Inngest's range
+// is clamped to it, and anything that is not a number (an expression error in CEL) counts as 0.
 export function computePriority(fn: LocalFunction, event: RunnerEventPayload): number {
   const value = fn.priority?.({ event });
   if (typeof value !== 'number' || !Number.isFinite(value)) return 0;
