@@ -91,6 +91,8 @@ export const envSchema = z.object({
   PIPELINE_WORKER_MEMORY_MB: z.coerce.number().int().min(64).max(16_384).default(512),
   PIPELINE_WORKER_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3_600).default(120),
   PIPELINE_WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
+  // Documents processed at the same time across all tenants (each tenant is also held to its plan's limit).
+  PIPELINE_GLOBAL_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(16),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -51,7 +51,7 @@ const fnConfigSchema = z.object({
   rateLimit: z.unknown().optional(),
   idempotency: z.unknown().optional(),
   singleton: z.unknown().optional(),
-  priority: z.unknown().optional(),
+  priority: z.object({ run: z.string().optional() }).optional(),
 });
 export type FunctionConfig = z.infer<typeof fnConfigSchema>;
 const registrationSchema = z.object({ functions: z.array(fnConfigSchema) });

@@ -7,7 +7,9 @@ import type { FunctionConfig } from './protocol';
 // The functions the serve handler synced, compiled into what the runner needs to route events and count slots.
 
 const DEFAULT_RETRIES = 3;
-const UNSUPPORTED = ['batchEvents', 'debounce', 'throttle', 'rateLimit', 'idempotency', 'singleton', 'priority'] as const;
+const UNSUPPORTED = ['batchEvents', 'debounce', 'throttle', 'rateLimit', 'idempotency', 'singleton'] as const;
+// Inngest's default range for a priority factor (seconds).
+const MAX_PRIORITY_SECONDS = 600;
 
 interface Matcher {
   event: string;
@@ -21,6 +23,8 @@ export interface LocalFunction {
   cancel: Matcher[];
   schedules: CronSchedule[];
   concurrency: { limit: number; scope: string; keySource: string; key: CompiledExpression | null }[];
+  // priority.run: seconds a queued run is moved ahead, as if it had been enqueued that much earlier.
+  priority: CompiledExpression | null;
 }
 
 export function nameMatches(pattern: string, name: string): boolean {
@@ -65,6 +69,7 @@ export function compileFunction(config: FunctionConfig): LocalFunction {
         keySource: c.key ?? '',
         key: c.key ? getCompiledExpression(c.key) : null,
       })),
+    priority: config.priority?.run ? getCompiledExpression(config.priority.run) : null,
   };
 }
 
@@ -80,4 +85,12 @@ export function computeConcurrencySlots(fn: LocalFunction, event: RunnerEventPay
     key: `${c.scope}|${c.keySource}|${c.key ? JSON.stringify(c.key({ event }) ?? null) : ''}`,
     limit: c.limit,
   }));
+}
+
+// Computed once, when the run is created: it depends only on the triggering event. A value outside Inngest's range
+// is clamped to it, and anything that is not a number (an expression error in CEL) counts as 0.
+export function computePriority(fn: LocalFunction, event: RunnerEventPayload): number {
+  const value = fn.priority?.({ event });
+  if (typeof value !== 'number' || !Number.isFinite(value)) return 0;
+  return Math.max(-MAX_PRIORITY_SECONDS, Math.min(MAX_PRIORITY_SECONDS, Math.trunc(value)));
 }

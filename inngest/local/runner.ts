@@ -7,7 +7,7 @@ import { computeNextFire, type CronSchedule } from './cron';
 import { getCompiledExpression } from './expressions';
 import { computeBackoffMs, failRun, interpretOutcome, describeError } from './outcome';
 import { createExecutor, type ExecutionOutcome, type Executor, type MemoizedStep } from './protocol';
-import { matchesEvent, compileFunction, computeConcurrencySlots, nameMatches, type LocalFunction } from './registry';
+import { matchesEvent, compileFunction, computeConcurrencySlots, computePriority, nameMatches, type LocalFunction } from './registry';
 import * as store from './store';
 import { computeWakeAt } from './wake';
 import { getLocalHub } from './wire';
@@ -150,6 +150,7 @@ export class LocalRunner {
           event,
           ownerTenant: null,
           concurrency: computeConcurrencySlots(fn, event),
+          priority: computePriority(fn, event),
           maxAttempts: fn.maxAttempts,
           // Runs are scheduled on the real clock; only cron slots are read from this.clock.
           readyAt: new Date(),
@@ -243,6 +244,7 @@ export class LocalRunner {
         event,
         ownerTenant: store.readOwnerTenant(event),
         concurrency: computeConcurrencySlots(fn, event),
+        priority: computePriority(fn, event),
         maxAttempts: fn.maxAttempts,
         readyAt: now,
       };
@@ -260,6 +262,9 @@ export class LocalRunner {
 
   // Calls the serve handler for one run until it finishes or has to wait. Never holds a transaction across a call.
   private async drive(runId: string): Promise<void> {
+    // Once this loop has marked the run running, later ticks skip that write: the run stays running (and due, for
+    // a restart) until a tick parks or ends it, and each tick's fresh load still stops a cancelled run.
+    let marked = false;
     while (!this.stopped) {
       const state = await store.loadRun(runId);
       if (!state || !store.isUnfinished(state.run.status)) return;
@@ -278,7 +283,10 @@ export class LocalRunner {
         });
         continue;
       }
-      if (!(await store.startTick(run.id))) return;
+      if (!marked || run.status !== 'running') {
+        if (!(await store.startTick(run.id))) return;
+        marked = true;
+      }
       const planned = steps.find((s) => s.status === 'planned');
       const startedAt = Date.now();
       let outcome: ExecutionOutcome;

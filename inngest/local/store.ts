@@ -222,14 +222,14 @@ function launchable(exclude: string[], fullKeys: string[]): SQL | undefined {
   );
 }
 
-// Due launchable runs, oldest first.
+// Due launchable runs, in Inngest's priority order: oldest ready time first, each moved ahead by its priority.
 export async function findDueRuns(now: Date, exclude: string[], fullKeys: string[], limit: number) {
   const db = await getDb();
   return db
     .select({ id: runnerRuns.id, concurrency: runnerRuns.concurrency })
     .from(runnerRuns)
     .where(and(lte(runnerRuns.readyAt, now), launchable(exclude, fullKeys)))
-    .orderBy(asc(runnerRuns.readyAt), asc(runnerRuns.createdAt))
+    .orderBy(sql`${runnerRuns.readyAt} - make_interval(secs => ${runnerRuns.priority})`, asc(runnerRuns.createdAt))
     .limit(limit);
 }
 

@@ -22,8 +22,8 @@ export type OpenAiBehaviour =
   | { kind: 'rate-limit'; retryAfterSeconds?: number }
   | { kind: 'server-error' }
   | { kind: 'hang' }
-  // Answers like 'ok' once `until` resolves: lets a test act while the call is in flight.
-  | { kind: 'held'; until: Promise<void> }
+  // Answers like 'ok' (with `content`, if given) once `until` resolves: lets a test act while the call is in flight.
+  | { kind: 'held'; until: Promise<void>; content?: unknown }
   // chat: content that is not JSON at all.
   | { kind: 'malformed' };
 
@@ -187,7 +187,7 @@ export async function startOpenAiFake(options: { apiKey?: string } = {}): Promis
       case 'hang':
         return;
       case 'held':
-        void behaviour.until.then(() => answer({ kind: 'ok' }));
+        void behaviour.until.then(() => answer({ kind: 'ok', content: behaviour.content }));
         return;
       case 'rate-limit':
         sendJson(res, 429, errorBody('Rate limit reached for requests', 'requests', 'rate_limit_exceeded'), {

@@ -81,8 +81,12 @@ export async function signUp(email = uniqueEmail(), password = 'correct horse ba
   return { email, password, userId: json.user.id, cookie };
 }
 
-export async function provision(name = `Org ${randomUUID().slice(0, 6)}`, ownerEmail = uniqueEmail('owner')) {
-  const result = await provisionTenant({ name, ownerEmail, plan: 'standard', ownerPassword: 'correct horse battery' });
+export async function provision(
+  name = `Org ${randomUUID().slice(0, 6)}`,
+  ownerEmail = uniqueEmail('owner'),
+  plan: 'standard' | 'professional' | 'enterprise' = 'standard',
+) {
+  const result = await provisionTenant({ name, ownerEmail, plan, ownerPassword: 'correct horse battery' });
   return { ...result, apiKey: result.apiKey.secret, tenantId: result.tenant.id, ownerEmail };
 }
 

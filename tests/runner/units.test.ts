@@ -51,6 +51,29 @@ describe('local runner internals', () => {
     expect(() => compileExpression('size(event.data) > 1')).toThrow(/not supported/);
   });
 
+  it('evaluates the arithmetic, ternaries and conversions priority and concurrency keys use', () => {
+    const event = { data: { n: 7, plan: 'enterprise', tenantId: 't', lane: 2 } };
+    const run = (source: string, data: Record<string, unknown> = event.data) => compileExpression(source)({ event: { data } });
+    expect(run('event.data.n * 2 + 1 - -3')).toBe(18);
+    expect(run('(event.data.n + 1) * 2')).toBe(16);
+    expect(run('event.data.n / 2')).toBe(3);
+    expect(run('event.data.n / 0')).toBeUndefined();
+    expect(run("event.data.tenantId + ':' + string(event.data.lane)")).toBe('t:2');
+    expect(run("int('42') + event.data.n")).toBe(49);
+    expect(run("event.data.tenantId + event.data.n")).toBeUndefined();
+    expect(run('event.data.n >= 7 && event.data.n < 8 && !(event.data.n > 7) && event.data.n <= 7')).toBe(true);
+    expect(run("event.data.missing < 3 || 'a' < 1")).toBe(false);
+    const priority = "event.data.plan == 'enterprise' ? 600 : (event.data.plan == 'professional' ? 120 : 0)";
+    expect(run(priority)).toBe(600);
+    expect(run(priority, { plan: 'professional' })).toBe(120);
+    expect(run(priority, {})).toBe(0);
+    // Right-associative without parentheses, as in CEL.
+    expect(run("event.data.plan == 'x' ? 1 : event.data.n == 7 ? 2 : 3")).toBe(2);
+    expect(run('event.data.missing ? 1 : 2')).toBeUndefined();
+    expect(() => compileExpression('event.data.n ? 1')).toThrow(/not supported/);
+    expect(() => compileExpression('event.data.n % 2')).toThrow(/not supported/);
+  });
+
   it('doubles the retry delay up to the cap', () => {
     expect([1, 2, 3, 4, 5].map((a) => computeBackoffMs(a, 100, 1_000))).toEqual([100, 200, 400, 800, 1_000]);
   });

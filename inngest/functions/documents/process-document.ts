@@ -4,13 +4,13 @@ import { documentProcessed, documentUploaded } from '@/lib/events/documents';
 import type { PipelineJob } from '@/lib/documents/jobs';
 import { PIPELINE, claimDocument, finalizeDocument, isRetryable, markDocumentFailed, type StopReason } from '@/lib/documents/pipeline/state';
 import { chunkStep, classifyStep, embedStep, extractStep, summarizeStep, verifyStep } from '@/lib/documents/pipeline/steps';
+import { buildPipelineConcurrency, buildPriorityExpression } from '@/lib/documents/scheduling';
+import { getEnv } from '@/lib/env';
 import { raiseTenantAlert } from '@/lib/alerts/raise';
 import { logger } from '@/lib/log';
 import { observePipelineRun } from '@/lib/metrics';
 
 export const PROCESS_DOCUMENT_RETRIES = 3;
-// Per tenant, so one tenant's bulk upload cannot starve the others.
-export const PER_TENANT_CONCURRENCY = 2;
 // Each embed step handles up to 512 chunks; this bounds a runaway loop, not any real document.
 const MAX_EMBED_STEPS = 500;
 
@@ -41,7 +41,10 @@ export const processDocument = inngest.createFunction(
     name: 'Process a document',
     triggers: [documentUploaded],
     retries: PROCESS_DOCUMENT_RETRIES,
-    concurrency: [{ key: 'event.data.tenantId', limit: PER_TENANT_CONCURRENCY }],
+    // Per tenant by plan (so one tenant's bulk upload cannot starve the others) and across all tenants; under load
+    // the plan's priority decides which queued document starts next.
+    concurrency: buildPipelineConcurrency(getEnv().PIPELINE_GLOBAL_CONCURRENCY),
+    priority: { run: buildPriorityExpression() },
     onFailure: async ({ event, error, step }) => {
       const parsed = documentUploaded.schema.safeParse(event.data.event.data);
       if (!parsed.success) {

@@ -56,6 +56,9 @@ export const runnerRuns = pgTable(
     stack: jsonb('stack').$type<string[]>().notNull().default([]),
     // When the run should next be driven; null once finished.
     readyAt: timestamp('ready_at', { withTimezone: true, mode: 'date' }),
+    // The function's priority.run for this run's event, in seconds: among due runs, the runner starts the one with
+    // the earliest ready_at - priority first.
+    priority: integer('priority').notNull().default(0),
     output: jsonb('output'),
     error: jsonb('error'),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),

@@ -2,7 +2,7 @@ import { and, asc, count, eq, isNull, sql } from 'drizzle-orm';
 import { AiError, NoEligibleProviderError, TranscriptionUnavailableError } from '@/lib/ai/errors';
 import { documentReferenceDate } from '@/lib/ai/nlp/dates';
 import type { AiInput, AiOperation } from '@/lib/ai/types';
-import { documentChunks, documents, tenants, type PLANS } from '@/lib/db/schema';
+import { documentChunks, documents } from '@/lib/db/schema';
 import { withTenant } from '@/lib/db/tenant';
 import { getTenantBlob } from '@/lib/storage';
 import { getPipelinePool, runPipelineTask, type PipelineTaskOptions } from '@/lib/workers/pipeline-pool';
@@ -14,11 +14,11 @@ import { chunksFromSpans } from '../chunk';
 import { cleanText } from '../clean-text';
 import type { PipelineJob } from '../jobs';
 import { extractionLimitsFor } from '../limits';
+import { readTenantPlan, type Plan } from '../scheduling';
 import { derivedTitle } from '../title';
 import { extractFailureMessage, tooMuchTextMessage, workerFailureMessage, type DocumentNoun } from './limit-messages';
 import { PipelineError, isRetryable, loadDocumentText, runStep, type LoadedDocument, type StepOutcome, type WriteBatch } from './state';
 
-type Plan = (typeof PLANS)[number];
 
 // Texts per embedding call, and calls per step: a step stays short, and a long document spreads over steps.
 export const EMBED_BATCH = 128;
@@ -83,11 +83,6 @@ async function transcribe(job: PipelineJob, doc: LoadedDocument, bytes: Uint8Arr
   }
 }
 
-async function loadPlan(job: PipelineJob): Promise<Plan> {
-  const [row] = await withTenant(job.tenantId, (tx) => tx.select({ plan: tenants.plan }).from(tenants).where(eq(tenants.id, job.tenantId)));
-  return row?.plan ?? 'standard';
-}
-
 async function textLength(job: PipelineJob): Promise<number> {
   const [row] = await withTenant(job.tenantId, (tx) =>
     tx.select({ chars: sql<number>`coalesce(char_length(${documents.text}), 0)::int` }).from(documents).where(eq(documents.id, job.documentId)),
@@ -129,7 +124,7 @@ async function extractInWorker(doc: LoadedDocument, kind: 'pdf' | 'text', bytes:
 
 export function extractStep(job: PipelineJob): Promise<StepOutcome<{ chars: number }>> {
   return runStep(job, 'extract', async (doc) => {
-    const plan = await loadPlan(job);
+    const plan = await readTenantPlan(job.tenantId);
     const maxChars = extractionLimitsFor(plan).chars;
     // Pasted text was stored at upload: only its size is checked, by the database.
     if (doc.hasText) {
