@@ -6,7 +6,7 @@ import { Time } from '@/components/time';
 import { useToast } from '@/components/toast';
 import { Badge, Card, Spinner, type BadgeTone } from '@/components/ui';
 import { api, errorMessage } from '@/lib/ui/api';
-import { formatBytes, formatNumber, pluralize } from '@/lib/ui/format';
+import { formatBytes, pluralize } from '@/lib/ui/format';
 import type { PrivacyExport } from '@/lib/ui/types';
 import { useResource } from '@/lib/ui/use-resource';
 
@@ -28,7 +28,7 @@ function ExportRow({ item }: { item: PrivacyExport }) {
         <strong>{item.scope === 'tenant' ? 'Whole organization' : 'Your data'}</strong>
         <span className="muted small">
           Requested <Time value={item.createdAt} />
-          {item.status === 'ready' && item.sizeBytes !== null && ` · ${formatBytes(item.sizeBytes)}, ${formatNumber(item.items)} ${pluralize(item.items, 'record')}`}
+          {item.status === 'ready' && item.sizeBytes !== null && ` · ${formatBytes(item.sizeBytes)}, ${pluralize(item.items, 'record')}`}
           {item.status === 'ready' && <> · link expires <Time value={item.expiresAt} /></>}
         </span>
         {working && (

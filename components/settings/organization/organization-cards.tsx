@@ -1,5 +1,6 @@
 'use client';
 
+import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { useToast } from '@/components/toast';
 import { Badge, Card } from '@/components/ui';
@@ -29,19 +30,20 @@ export function useSaveOrganization(reload: () => Promise<void>): Save {
 const NAME_MAX = 80;
 
 export function ProfileCard({ settings, save }: { settings: OrganizationSettings; save: Save }) {
+  const router = useRouter();
   const [name, setName] = useState(settings.name);
   const [busy, setBusy] = useState(false);
 
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     setBusy(true);
-    // The shell shows the name too: a full reload refreshes it everywhere.
-    if (await save({ name: name.trim() }, 'Organization renamed')) window.location.reload();
+    // The shell (organization switcher) renders the name on the server: refresh it there too.
+    if (await save({ name: name.trim() }, 'Organization renamed')) router.refresh();
     setBusy(false);
   }
 
   return (
-    <Card title="Organization" description={<>Shown to every member, in invitations and in emails. Plan: <Badge tone="brand">{settings.plan}</Badge></>}>
+    <Card title="Organization" description={<>Shown to every member, in invitations and in emails. Plan: <Badge tone="brand">{`${settings.plan.charAt(0).toUpperCase()}${settings.plan.slice(1)}`}</Badge></>}>
       <form className="inline-form" onSubmit={submit}>
         <div className="field field-grow">
           <label htmlFor="org-name">Name</label>
