@@ -90,6 +90,19 @@ export const envSchema = z.object({
   PIPELINE_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
   PIPELINE_WORKER_MEMORY_MB: z.coerce.number().int().min(64).max(16_384).default(512),
   PIPELINE_WORKER_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3_600).default(120),
+  // Backups (lib/backup): a base64 key of 32 random bytes (`openssl rand -base64 32`). Required in production; in
+  // development a key file is generated once under .data/ (BACKUP_KEY_FILE) with a warning.
+  BACKUP_ENCRYPTION_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'BACKUP_ENCRYPTION_KEY must be 32 random bytes, base64 (openssl rand -base64 32)')
+    .optional(),
+  BACKUP_KEY_FILE: z.string().default('.data/backup.key'),
+  // Where archives go when BLOB_READ_WRITE_TOKEN is unset (with it: Vercel Blob under backups/).
+  BACKUP_DIR: z.string().default('.data/backups'),
+  BACKUP_SCHEDULE: z.string().min(9).max(100).default('TZ=UTC 15 2 * * *'),
+  BACKUP_KEEP_DAYS: z.coerce.number().int().min(1).max(3_650).default(30),
+  // A drill finding the newest backup older than this raises an operator alert (the daily schedule plus slack).
+  BACKUP_MAX_AGE_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(26),
   PIPELINE_WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
 });
 
