@@ -98,8 +98,8 @@ async function verifyAuditChains(tx: Tx, manifest: Manifest, tenants: string[]):
  *
  * 1. The whole archive is read and checked against its manifest (verifyArchive) and the schema version is compared
  *    with this build's, before the target is even opened.
- * 2. One transaction loads the rows: as a superuser with session_replication_role=replica (foreign keys and
- *    triggers off, as pg_restore does); as a mere owner in dependency order. Rows go in through
+ * 2. One transaction loads the rows in dependency order (lib/backup/catalog.ts); a full restore as a superuser
+ *    also sets session_replication_role=replica (foreign keys and triggers off, as pg_restore does). Rows go in through
  *    json_populate_recordset from PostgreSQL's own JSON text, so every value (audit hashes included) is stored
  *    byte for byte; generated columns are recomputed. Sequences are set to their backed-up values.
  * 3. Still inside it: row counts against the manifest and every restored tenant's audit chain, then blobs are
@@ -138,7 +138,8 @@ export async function restoreBackup(opts: RestoreOptions): Promise<RestoreResult
           throw new BackupError(`the target is not empty (${busy.length ? `tables ${busy.slice(0, 5).join(', ')}${busy.length > 5 ? ', …' : ''}` : ''}${busy.length && existingBlobs.length ? '; ' : ''}${existingBlobs.length ? `${existingBlobs.length} blobs` : ''}). Pass --force to replace everything in it. Nothing was changed.`);
         }
       }
-      if (await isSuperuser(tx)) await tx.execute(sql`set local session_replication_role = replica`);
+      // Into a live deployment foreign keys stay on: a row naming a user who has since gone must fail, not dangle.
+      if (!tenantId && (await isSuperuser(tx))) await tx.execute(sql`set local session_replication_role = replica`);
       // A role that RLS would filter must fail loudly, not restore a subset.
       await tx.execute(sql`set local row_security = off`);
       if (!tenantId && opts.force) {
