@@ -4,7 +4,8 @@ import { checkDrillOverdue, runRestoreDrill } from '@/lib/backup/drill';
 import { runBackup } from '@/lib/backup/run';
 import { createLocalBackupStore } from '@/lib/backup/store';
 import { closeDb } from '@/lib/db/client';
-import { getEnv } from '@/lib/env';
+import { getEnv, resetEnvForTests } from '@/lib/env';
+import { provisionTenant } from '@/lib/tenancy/provision';
 import type { PlatformAlertData } from '@/lib/events/alerts';
 import { closeOwnerDb, onServerDatabase } from '../helpers/db';
 import { call } from '../helpers/http';
@@ -59,8 +60,22 @@ describe(`restore drills (${kind})`, () => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     const ids = (res.body.items as { id: string }[]).map((d) => d.id);
     expect(ids).toEqual(expect.arrayContaining([passed.id, late.id, empty.id]));
-    const denied = await call(drillsRoute.GET, { path: '/api/platform/backups/drills', headers: { authorization: 'Bearer wrong-token-wrong-token-wrong' } });
-    expect(denied.status).toBe(401);
+    // A tenant's own owner key is not an operator: the history is never reachable from a tenant.
+    const tenant = await provisionTenant({ name: 'Drill outsider', ownerEmail: `outsider-${Date.now()}@example.test`, plan: 'standard' });
+    for (const token of ['wrong-token-wrong-token-wrong', tenant.apiKey.secret]) {
+      const denied = await call(drillsRoute.GET, { path: '/api/platform/backups/drills', headers: { authorization: `Bearer ${token}` } });
+      expect(denied.status).toBe(401);
+      expect(JSON.stringify(denied.body)).not.toContain(passed.id);
+    }
+    delete process.env.PLATFORM_ADMIN_TOKEN;
+    resetEnvForTests();
+    try {
+      const hidden = await call(drillsRoute.GET, { path: '/api/platform/backups/drills', headers: { authorization: `Bearer ${PLATFORM_TOKEN}` } });
+      expect(hidden.status).toBe(404);
+    } finally {
+      process.env.PLATFORM_ADMIN_TOKEN = PLATFORM_TOKEN;
+      resetEnvForTests();
+    }
   });
 
   it('an overdue drill is an operator alert; a recent pass is not', async () => {
