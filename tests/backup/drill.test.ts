@@ -1,4 +1,7 @@
+import { InngestTestEngine } from '@inngest/test';
 import { afterAll, describe, expect, inject, it, vi } from 'vitest';
+import { createBackupOnSchedule } from '@/inngest/functions/backup/create-backup';
+import { runRestoreDrillOnSchedule } from '@/inngest/functions/backup/run-restore-drill';
 import * as drillsRoute from '@/app/api/platform/backups/drills/route';
 import { checkDrillOverdue, runRestoreDrill } from '@/lib/backup/drill';
 import { runBackup } from '@/lib/backup/run';
@@ -19,6 +22,8 @@ process.env.PLATFORM_ADMIN_TOKEN = PLATFORM_TOKEN;
 // Backups and drills run as the owner; on a server the app's own URL is a login role without CREATEDB.
 const ownerUrl = inject('ownerDatabaseUrl');
 if (ownerUrl) process.env.DATABASE_OWNER_URL = ownerUrl;
+// create-backup reads BACKUP_SCHEDULE when it is imported (above): read the environment again now that it is set.
+resetEnvForTests();
 const kind = onServerDatabase() ? 'postgres' : 'pglite';
 
 afterAll(async () => {
@@ -84,5 +89,22 @@ describe(`restore drills (${kind})`, () => {
     expect(alerts).not.toHaveBeenCalled();
     expect(await checkDrillOverdue(new Date(Date.now() + 40 * 24 * HOUR), new Date(), alerts)).toBe(true);
     expect(alerts).toHaveBeenCalledWith(expect.objectContaining({ key: 'backup-restore-drill-overdue' }));
+  });
+});
+
+describe(`backup and drill crons (${kind})`, () => {
+  it('the daily function stores a backup, the monthly one restores it and records a passed drill', async () => {
+    const before = (await createLocalBackupStore(getEnv().BACKUP_DIR).list()).length;
+    const backup = new InngestTestEngine({ function: createBackupOnSchedule, events: [{ name: 'inngest/scheduled.timer', data: { cron: getEnv().BACKUP_SCHEDULE } }] });
+    const { result: stored } = await backup.execute();
+    expect(stored).toMatchObject({ drillOverdue: false, tables: expect.any(Number) });
+    expect((await createLocalBackupStore(getEnv().BACKUP_DIR).list()).length).toBe(before + 1);
+
+    const drill = new InngestTestEngine({ function: runRestoreDrillOnSchedule, events: [{ name: 'inngest/scheduled.timer', data: { cron: 'TZ=UTC 0 4 1 * *' } }] });
+    const { result: drilled } = await drill.execute();
+    expect(drilled).toMatchObject({ status: 'passed', restoreMs: expect.any(Number) });
+    const res = await call(drillsRoute.GET, { path: '/api/platform/backups/drills', headers: { authorization: `Bearer ${PLATFORM_TOKEN}` } });
+    const id = (drilled as { id: string }).id; // the step's return shape
+    expect((res.body.items as { id: string; status: string }[]).find((d) => d.id === id)?.status).toBe('passed');
   });
 });
