@@ -22,8 +22,6 @@ process.env.PLATFORM_ADMIN_TOKEN = PLATFORM_TOKEN;
 // Backups and drills run as the owner; on a server the app's own URL is a login role without CREATEDB.
 const ownerUrl = inject('ownerDatabaseUrl');
 if (ownerUrl) process.env.DATABASE_OWNER_URL = ownerUrl;
-// create-backup reads BACKUP_SCHEDULE when it is imported (above): read the environment again now that it is set.
-resetEnvForTests();
 const kind = onServerDatabase() ? 'postgres' : 'pglite';
 
 afterAll(async () => {

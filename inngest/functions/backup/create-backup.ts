@@ -3,15 +3,19 @@ import { raisePlatformAlert } from '@/lib/alerts/raise';
 import { checkDrillOverdue } from '@/lib/backup/drill';
 import { runBackup } from '@/lib/backup/run';
 import { getBackupStore } from '@/lib/backup/store';
-import { getEnv } from '@/lib/env';
+import { envSchema, getEnv } from '@/lib/env';
 
 // Daily by default (BACKUP_SCHEDULE, a cron expression; read when the function is registered). The archive goes
 // to the backup store and older ones past BACKUP_KEEP_DAYS are pruned. The step returns the summary only. A backup
 // that still fails after its retries is an operator alert; so is a restore drill that has not passed for weeks.
+// Parsed alone, not through getEnv(): that would cache the whole environment when this module is imported, before a
+// script or test has finished setting it.
+const schedule = envSchema.shape.BACKUP_SCHEDULE.parse(process.env.BACKUP_SCHEDULE || undefined);
+
 export const createBackupOnSchedule = inngest.createFunction(
   {
     id: 'create-backup',
-    triggers: [{ cron: getEnv().BACKUP_SCHEDULE }],
+    triggers: [{ cron: schedule }],
     retries: 2,
     concurrency: [{ limit: 1 }],
     onFailure: async ({ error, step }) => {
