@@ -103,6 +103,12 @@ export const envSchema = z.object({
   BACKUP_KEEP_DAYS: z.coerce.number().int().min(1).max(3_650).default(30),
   // A drill finding the newest backup older than this raises an operator alert (the daily schedule plus slack).
   BACKUP_MAX_AGE_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(26),
+  // With both set, the restore drill restores into a throwaway Neon branch (created and deleted through the Neon API)
+  // instead of CREATE DATABASE. NEON_BRANCH_ID: the branch to fork (default: the project's default branch).
+  NEON_API_KEY: optionalSecret,
+  NEON_PROJECT_ID: z.string().regex(/^[a-z0-9-]{1,64}$/, 'NEON_PROJECT_ID looks like "young-river-123456"').optional(),
+  NEON_BRANCH_ID: z.string().regex(/^br-[a-z0-9-]{1,64}$/, 'NEON_BRANCH_ID looks like "br-wispy-meadow-123456"').optional(),
+  NEON_API_URL: z.url().default('https://console.neon.tech/api/v2'),
   PIPELINE_WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
 });
 

@@ -13,6 +13,7 @@ import { logger } from '@/lib/log';
 import { createLocalBlobStore } from '@/lib/storage/blob-store';
 import { resolveBackupKey } from './key';
 import { restoreBackup } from './restore';
+import { neonBranchScratch } from './neon-branch';
 import { getBackupStore, type BackupStore } from './store';
 import { openPgliteTarget, openPostgresAsOwner, openPostgresTarget, type OwnerDatabase } from './target';
 
@@ -43,13 +44,19 @@ export const restoreDrillListSchema = z.object({ items: z.array(restoreDrillSche
 /** A throwaway database to restore into, dropped after the drill. */
 export interface ScratchDatabase {
   label: string;
+  /** The copy starts with data in it (a Neon branch of the live database): restore replaces it (force). */
+  replaces?: boolean;
   open(): Promise<OwnerDatabase>;
   drop(): Promise<void>;
 }
 
-// PGlite: a second in-memory instance. PostgreSQL (and Neon without the branch API): CREATE DATABASE next to the
-// live one, as the owner (which needs CREATEDB), dropped WITH (FORCE) afterwards.
+// Neon with NEON_API_KEY and NEON_PROJECT_ID: a throwaway branch (lib/backup/neon-branch.ts). PGlite: a second
+// in-memory instance. PostgreSQL (and Neon without the API key): CREATE DATABASE next to the live one, as the owner
+// (which needs CREATEDB), dropped WITH (FORCE) afterwards.
 export function defaultScratch(env: Env): ScratchDatabase {
+  if (env.NEON_API_KEY && env.NEON_PROJECT_ID) {
+    return neonBranchScratch({ apiKey: env.NEON_API_KEY, projectId: env.NEON_PROJECT_ID, parentBranchId: env.NEON_BRANCH_ID, baseUrl: env.NEON_API_URL });
+  }
   const ownerUrl = env.DATABASE_OWNER_URL ?? env.DATABASE_URL;
   let handle: OwnerDatabase | undefined;
   if (chooseDriver(env) === 'pglite' || !ownerUrl) {
@@ -140,6 +147,7 @@ export async function runRestoreDrill(env: Env, opts: DrillOptions = {}): Promis
       // The scratch copy stays open until drop(), whatever restoreBackup closes.
       openTarget: async () => ({ ...(await scratch.open()), close: async () => {} }),
       blobStore: createLocalBlobStore(path.join(work, 'blobs')),
+      force: scratch.replaces,
     });
     restoreMs = clock().getTime() - startedAt.getTime();
     counts = { rows: result.rows, blobs: result.blobs };
