@@ -116,6 +116,8 @@ export async function* readArchive(filePath: string, key: Buffer): AsyncGenerato
     throw new BackupError(`${filePath}: ${CORRUPT} (${failure instanceof Error ? failure.message : err instanceof Error ? err.message : String(err)})`);
   } finally {
     reader.close();
+    // A reader that stopped early (a refusal mid-archive) must not leave the file stream open.
+    lines.destroy();
   }
   if (failure) throw new BackupError(`${filePath}: ${CORRUPT}`);
 }
