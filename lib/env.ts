@@ -90,6 +90,25 @@ export const envSchema = z.object({
   PIPELINE_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
   PIPELINE_WORKER_MEMORY_MB: z.coerce.number().int().min(64).max(16_384).default(512),
   PIPELINE_WORKER_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3_600).default(120),
+  // Backups (lib/backup): a base64 key of 32 random bytes (`openssl rand -base64 32`). Required in production; in
+  // development a key file is generated once under .data/ (BACKUP_KEY_FILE) with a warning.
+  BACKUP_ENCRYPTION_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'BACKUP_ENCRYPTION_KEY must be 32 random bytes, base64 (openssl rand -base64 32)')
+    .optional(),
+  BACKUP_KEY_FILE: z.string().default('.data/backup.key'),
+  // Where archives go when BLOB_READ_WRITE_TOKEN is unset (with it: Vercel Blob under backups/).
+  BACKUP_DIR: z.string().default('.data/backups'),
+  BACKUP_SCHEDULE: z.string().min(9).max(100).default('TZ=UTC 15 2 * * *'),
+  BACKUP_KEEP_DAYS: z.coerce.number().int().min(1).max(3_650).default(30),
+  // A drill finding the newest backup older than this raises an operator alert (the daily schedule plus slack).
+  BACKUP_MAX_AGE_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(26),
+  // With both set, the restore drill restores into a throwaway Neon branch (created and deleted through the Neon API)
+  // instead of CREATE DATABASE. NEON_BRANCH_ID: the branch to fork (default: the project's default branch).
+  NEON_API_KEY: optionalSecret,
+  NEON_PROJECT_ID: z.string().regex(/^[a-z0-9-]{1,64}$/, 'NEON_PROJECT_ID looks like "young-river-123456"').optional(),
+  NEON_BRANCH_ID: z.string().regex(/^br-[a-z0-9-]{1,64}$/, 'NEON_BRANCH_ID looks like "br-wispy-meadow-123456"').optional(),
+  NEON_API_URL: z.url().default('https://console.neon.tech/api/v2'),
   PIPELINE_WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   // Documents processed at the same time across all tenants (each tenant is also held to its plan's limit).
   PIPELINE_GLOBAL_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(16),

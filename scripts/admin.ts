@@ -3,9 +3,13 @@
 //   users set-password --email <email> --password <password>
 //   users reset-mfa --email <email>
 //   emails list --email <email>
+//   backups drills            restore drill history (RTO/RPO), newest first
+//   backups drill             run a restore drill of the newest backup now
 import { parseArgs } from 'node:util';
 import { resetUserMfa, setUserPassword } from '@/lib/auth/users';
+import { listRestoreDrills, runRestoreDrill } from '@/lib/backup/drill';
 import { listAccountEmails } from '@/lib/email/deliveries';
+import { getEnv } from '@/lib/env';
 import { closeDb } from '@/lib/db/client';
 import { AppError } from '@/lib/http/errors';
 import { provisionTenant, provisionTenantSchema } from '@/lib/tenancy/provision';
@@ -14,7 +18,9 @@ const USAGE = `usage:
   npm run admin -- tenants create --name <name> --owner-email <email> [--owner-name <name>] [--owner-password <password>] [--plan standard|professional|enterprise] [--slug <slug>]
   npm run admin -- users set-password --email <email> --password <password>
   npm run admin -- users reset-mfa --email <email>
-  npm run admin -- emails list --email <email>`;
+  npm run admin -- emails list --email <email>
+  npm run admin -- backups drills
+  npm run admin -- backups drill`;
 
 async function run(argv: string[]): Promise<unknown> {
   const { values, positionals } = parseArgs({
@@ -58,6 +64,8 @@ async function run(argv: string[]): Promise<unknown> {
     if (!values.email) throw new Error('--email is required');
     return { items: await listAccountEmails(values.email) };
   }
+  if (command === 'backups drills') return { items: await listRestoreDrills() };
+  if (command === 'backups drill') return runRestoreDrill(getEnv());
   throw new Error(`unknown command "${command}"\n${USAGE}`);
 }
 

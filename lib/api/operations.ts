@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { restoreDrillListSchema } from '@/lib/backup/drill';
 import { readinessReportSchema } from '@/lib/health/checks';
 import { statusSnapshotSchema } from '@/lib/health/status';
 import { defineOperation } from '@/lib/http/operation';
@@ -55,4 +56,14 @@ export const setMaintenanceOp = defineOperation({
   auth: 'platform',
   body: setMaintenanceSchema,
   response: maintenanceStateSchema,
+});
+
+export const listRestoreDrillsOp = defineOperation({
+  id: 'listRestoreDrills',
+  method: 'GET',
+  path: '/api/platform/backups/drills',
+  summary: 'Operators: the 50 latest restore drills, newest first, with measured RTO (restoreMs) and RPO (backupAgeMs)',
+  tag: 'platform',
+  auth: 'platform',
+  response: restoreDrillListSchema,
 });

@@ -115,6 +115,7 @@ export const AUDIT_ACTIONS: Record<string, Entry> = {
   updateTenantAsOperator: [V.update, 'the organization (operator)'],
   getMaintenance: [V.read, 'maintenance mode'],
   setMaintenance: [V.change, 'maintenance mode'],
+  listRestoreDrills: [V.list, 'restore drills'],
   health: [V.check, 'health'],
   readiness: [V.check, 'readiness'],
   metrics: [V.read, 'metrics'],

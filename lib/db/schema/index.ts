@@ -2,6 +2,7 @@ export * from './helpers';
 export * from './auth';
 export * from './tenancy';
 export * from './ops';
+export * from './backup';
 export * from './documents';
 export * from './usage';
 export * from './audit';

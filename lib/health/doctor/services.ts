@@ -116,6 +116,15 @@ export function checkFilesAndSecrets(env: Env): DoctorLine[] {
   if (!env.PLATFORM_ADMIN_TOKEN) out.push(line('Platform', 'warn', 'PLATFORM_ADMIN_TOKEN is not set: /api/platform (provisioning, maintenance) is switched off', 'set PLATFORM_ADMIN_TOKEN to 24+ random characters'));
   else out.push(line('Platform', 'ok', 'PLATFORM_ADMIN_TOKEN set'));
   if (production && !env.METRICS_TOKEN) out.push(line('Metrics', 'warn', '/api/metrics is switched off (404) until METRICS_TOKEN is set', 'set METRICS_TOKEN and give it to your scraper as a Bearer token'));
+  if (!env.BACKUP_ENCRYPTION_KEY) {
+    out.push(
+      production
+        ? line('Backups', 'fail', 'BACKUP_ENCRYPTION_KEY is missing: backups and restore drills are refused', 'set BACKUP_ENCRYPTION_KEY (openssl rand -base64 32) and keep a copy outside the deployment')
+        : line('Backups', 'ok', `development: a generated backup key is kept in ${env.BACKUP_KEY_FILE}`),
+    );
+  } else {
+    out.push(line('Backups', 'ok', `encrypted; daily at "${env.BACKUP_SCHEDULE}", kept ${env.BACKUP_KEEP_DAYS} days`));
+  }
   if (env.MAINTENANCE_MODE) out.push(line('Maintenance', 'warn', 'MAINTENANCE_MODE is on: writes answer 503', 'unset MAINTENANCE_MODE when done'));
   return out;
 }
