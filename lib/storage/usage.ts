@@ -1,0 +1,37 @@
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { list } from '@vercel/blob';
+import { getEnv } from '@/lib/env';
+
+async function localBytes(dir: string): Promise<number> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    if (err instanceof Error && 'code' in err && err.code === 'ENOENT') return 0;
+    throw err;
+  }
+  const sizes = await Promise.all(
+    entries.map(async (e) => {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) return localBytes(full);
+      return e.isFile() ? (await stat(full)).size : 0;
+    }),
+  );
+  return sizes.reduce((a, b) => a + b, 0);
+}
+
+// Bytes held by the blob store, every tenant together: the capacity check compares it with CAPACITY_BLOB_MB.
+// On Vercel Blob this lists the whole store (1,000 blobs a request).
+export async function measureBlobBytes(): Promise<number> {
+  const env = getEnv();
+  if (!env.BLOB_READ_WRITE_TOKEN) return localBytes(path.resolve(env.BLOB_DIR));
+  let total = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await list({ cursor, limit: 1_000, token: env.BLOB_READ_WRITE_TOKEN });
+    for (const b of page.blobs) total += b.size;
+    cursor = page.hasMore ? page.cursor : undefined;
+  } while (cursor);
+  return total;
+}
