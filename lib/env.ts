@@ -110,6 +110,12 @@ export const envSchema = z.object({
   // Keeps the local runner from firing cron triggers on the real clock (the test setup sets it: a readiness tick
   // in the middle of a test would act on that test's data). A runner given its own clock still fires them.
   LOCAL_RUNNER_CRONS_OFF: bool,
+  // Tracing (OpenTelemetry through @vercel/otel, instrumentation.ts): spans are exported over OTLP/HTTP (protobuf)
+  // to this endpoint (its /v1/traces). Unset: no tracing is set up and nothing is exported.
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
+  // "key=value,key2=value2", e.g. an API key header of the tracing backend.
+  OTEL_EXPORTER_OTLP_HEADERS: optionalSecret,
+  OTEL_SERVICE_NAME: z.string().min(1).max(100).default('reflex'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   // CPU-bound pipeline work runs in worker threads (lib/workers); unset picks one fewer than the cores, 1 to 4.
   PIPELINE_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
