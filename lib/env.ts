@@ -116,6 +116,15 @@ export const envSchema = z.object({
   // "key=value,key2=value2", e.g. an API key header of the tracing backend.
   OTEL_EXPORTER_OTLP_HEADERS: optionalSecret,
   OTEL_SERVICE_NAME: z.string().min(1).max(100).default('reflex'),
+  // Error tracking (Sentry, server and browser) when set; nothing is initialised or sent otherwise. With
+  // SENTRY_AUTH_TOKEN (and SENTRY_ORG, SENTRY_PROJECT) the build uploads source maps. Releases are tagged with
+  // VERCEL_GIT_COMMIT_SHA, or the checkout's git HEAD.
+  SENTRY_DSN: optionalUrl,
+  SENTRY_AUTH_TOKEN: optionalSecret,
+  SENTRY_ORG: optionalSecret,
+  SENTRY_PROJECT: optionalSecret,
+  SENTRY_ENVIRONMENT: optionalSecret,
+  VERCEL_GIT_COMMIT_SHA: optionalSecret,
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   // CPU-bound pipeline work runs in worker threads (lib/workers); unset picks one fewer than the cores, 1 to 4.
   PIPELINE_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
