@@ -54,7 +54,7 @@ export async function takeMeasurements(env: Env, now: number, db?: Database): Pr
   };
   const [database, blob, queue] = await Promise.all([
     attempt('database size', () => databaseBytes(conn)),
-    attempt('blob storage', measureBlobBytes),
+    attempt('blob storage', () => measureBlobBytes(now)),
     usesLocalRunner(env) ? attempt('runner queue', () => runnerQueue(conn, now)) : Promise.resolve(null),
   ]);
   return { values: { databaseBytes: database, blobBytes: blob, queue }, failed };

@@ -21,15 +21,27 @@ async function localBytes(dir: string): Promise<number> {
   return sizes.reduce((a, b) => a + b, 0);
 }
 
+// Vercel Blob is listed at most this often: a full listing is one request per 1,000 blobs, and capacity moves
+// slowly.
+export const VERCEL_BLOB_MEASURE_EVERY_MS = 60 * 60_000;
+const holder = globalThis as typeof globalThis & { __reflexBlobBytes?: { at: number; bytes: number } };
+
 // Bytes held by the blob store, every tenant together: the capacity check compares it with CAPACITY_BLOB_MB.
-// On Vercel Blob this lists the whole store (1,000 blobs a request).
-export async function measureBlobBytes(): Promise<number> {
+export async function measureBlobBytes(now = Date.now()): Promise<number> {
   const env = getEnv();
   if (!env.BLOB_READ_WRITE_TOKEN) return localBytes(path.resolve(env.BLOB_DIR));
+  const cached = holder.__reflexBlobBytes;
+  if (cached && now >= cached.at && now - cached.at < VERCEL_BLOB_MEASURE_EVERY_MS) return cached.bytes;
+  const bytes = await listVercelBytes(env.BLOB_READ_WRITE_TOKEN);
+  holder.__reflexBlobBytes = { at: now, bytes };
+  return bytes;
+}
+
+async function listVercelBytes(token: string): Promise<number> {
   let total = 0;
   let cursor: string | undefined;
   do {
-    const page = await list({ cursor, limit: 1_000, token: env.BLOB_READ_WRITE_TOKEN });
+    const page = await list({ cursor, limit: 1_000, token });
     for (const b of page.blobs) total += b.size;
     cursor = page.hasMore ? page.cursor : undefined;
   } while (cursor);

@@ -16,7 +16,10 @@ import { observeHttpRequest } from '@/lib/metrics';
 import { evaluateSlos, resetSloBaselineForTests } from '@/lib/slo/evaluate';
 import { judgeTraffic } from '@/lib/slo/rules';
 import { diffSnapshots, p95Ms, routeGroup, type MetricSnapshot } from '@/lib/slo/window';
+import { createVercelBlobStore } from '@/lib/storage/blob-store';
+import { measureBlobBytes, VERCEL_BLOB_MEASURE_EVERY_MS } from '@/lib/storage/usage';
 import { startFakeSlack, type FakeSlack } from '../alerts/fake-slack';
+import { FAKE_BLOB_TOKEN, startFakeBlobApi } from '../fakes/vercel-blob-fake';
 import { sendJson, startFakeServer, type FakeServer } from '../fakes/http-server';
 import { cronClock, isolateRunnerDatabase } from '../runner/harness';
 
@@ -76,6 +79,30 @@ describe('the window arithmetic', () => {
       event_action: 'resolve',
       dedup_key: 'slo:error-rate',
     });
+  });
+});
+
+describe('blob storage measurement on Vercel Blob', () => {
+  it('sums every page of the listing, and lists again only after an hour', async () => {
+    const api = await startFakeBlobApi();
+    Object.assign(process.env, { VERCEL_BLOB_API_URL: api.url, BLOB_READ_WRITE_TOKEN: FAKE_BLOB_TOKEN });
+    resetEnvForTests();
+    try {
+      const store = createVercelBlobStore(FAKE_BLOB_TOKEN);
+      for (const [i, size] of [100, 250, 4_000].entries()) await store.put(`tenants/t/${i}`, new Uint8Array(size), 'application/octet-stream');
+      const t0 = Date.parse('2026-01-01T00:00:00.000Z');
+      expect(await measureBlobBytes(t0)).toBe(4_350);
+      await store.put('tenants/t/later', new Uint8Array(650), 'application/octet-stream');
+      const listings = () => api.requests.filter((r) => r.method === 'GET').length;
+      const before = listings();
+      expect(await measureBlobBytes(t0 + 5 * 60_000)).toBe(4_350);
+      expect(listings()).toBe(before);
+      expect(await measureBlobBytes(t0 + VERCEL_BLOB_MEASURE_EVERY_MS)).toBe(5_000);
+    } finally {
+      for (const name of ['VERCEL_BLOB_API_URL', 'BLOB_READ_WRITE_TOKEN']) delete process.env[name];
+      resetEnvForTests();
+      await api.close();
+    }
   });
 });
 
