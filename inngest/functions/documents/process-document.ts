@@ -7,6 +7,7 @@ import { chunkStep, classifyStep, embedStep, extractStep, summarizeStep, verifyS
 import { raiseTenantAlert } from '@/lib/alerts/raise';
 import { logger } from '@/lib/log';
 import { observePipelineRun } from '@/lib/metrics';
+import { reportError } from '@/lib/observability/error-reporting';
 
 export const PROCESS_DOCUMENT_RETRIES = 3;
 // Per tenant, so one tenant's bulk upload cannot starve the others.
@@ -65,6 +66,8 @@ export const processDocument = inngest.createFunction(
         );
       }
       observePipelineRun({ pipeline: PIPELINE, outcome: 'failed', durationMs: Date.now() - (event.data.event.ts ?? Date.now()) });
+      // Error tracking (Sentry, when configured) hears about runs that failed for good, not every retried attempt.
+      reportError(error, { pipeline: PIPELINE });
     },
   },
   async ({ event, step, runId }) => {

@@ -1,8 +1,17 @@
+import '../documents/blob-dir';
 import type { ErrorEvent } from '@sentry/nextjs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { functions } from '@/inngest';
+import { startLocalRunner, stopLocalRunner } from '@/inngest/local';
+import { closePipelinePool } from '@/lib/workers/pipeline-pool';
 import { registerErrorReporter } from '@/lib/observability/error-reporting';
 import { scrubBreadcrumb, scrubEvent } from '@/lib/observability/scrub';
 import { errorResponse } from '@/lib/http/respond';
+import { closeOwnerDb } from '../helpers/db';
+import { provision } from '../helpers/http';
+import { isolateRunnerDatabase } from '../runner/harness';
+import { settle, uploadFile } from '../documents/helpers';
+import { makeDeeplyCorruptPdf } from '../fixtures/documents/files';
 
 // An event as the Node SDK builds it for a failed request, with everything personal it could pick up.
 function failedRequestEvent(): ErrorEvent {
@@ -80,5 +89,29 @@ describe('error reporting', () => {
       throw new Error('sentry down');
     });
     expect(errorResponse(new Error('y'), 'req-2').status).toBe(500);
+  });
+});
+
+describe('failed pipeline runs', () => {
+  let release: (() => Promise<void>) | undefined;
+  afterAll(async () => {
+    registerErrorReporter(undefined);
+    await stopLocalRunner();
+    await closePipelinePool();
+    await closeOwnerDb();
+    await release?.();
+  });
+
+  it('are reported once, when the run has failed for good', async () => {
+    release = await isolateRunnerDatabase();
+    await startLocalRunner({ backoffBaseMs: 10, backoffMaxMs: 50, functions });
+    const seen: Record<string, string>[] = [];
+    registerErrorReporter((_error, tags) => seen.push(tags));
+    const tenant = await provision();
+    const res = await uploadFile({ apiKey: tenant.apiKey }, { bytes: makeDeeplyCorruptPdf(), name: 'broken.pdf', type: 'application/pdf' });
+    expect(res.status).toBe(202);
+    const doc = await settle({ apiKey: tenant.apiKey }, res.body.id);
+    expect(doc.status).toBe('failed');
+    expect(seen).toEqual([{ pipeline: 'process-document' }]);
   });
 });
