@@ -1,8 +1,14 @@
+import { withSentryConfig } from '@sentry/nextjs/config';
 import type { NextConfig } from 'next';
 import { securityHeaders } from './lib/http/security-headers';
+import { commitSha } from './lib/observability/release';
+
+const release = commitSha();
 
 const nextConfig: NextConfig = {
   reactStrictMode: true,
+  // Browser error tracking reads these at build time (instrumentation-client.ts); empty when Sentry is off.
+  env: { NEXT_PUBLIC_SENTRY_DSN: process.env.SENTRY_DSN ?? '', NEXT_PUBLIC_SENTRY_RELEASE: release ?? '' },
   poweredByHeader: false,
   // These load WebAssembly, native sockets or read their own files at run time; bundling them breaks that.
   serverExternalPackages: [
@@ -26,4 +32,18 @@ const nextConfig: NextConfig = {
   },
 };
 
-export default nextConfig;
+// Source maps go to Sentry only when there is somewhere to send them (SENTRY_DSN) and a token to do it with;
+// without both the build is the plain one and never calls out.
+const { SENTRY_DSN, SENTRY_AUTH_TOKEN, SENTRY_ORG, SENTRY_PROJECT } = process.env;
+
+export default SENTRY_DSN && SENTRY_AUTH_TOKEN
+  ? withSentryConfig(nextConfig, {
+      org: SENTRY_ORG,
+      project: SENTRY_PROJECT,
+      authToken: SENTRY_AUTH_TOKEN,
+      silent: true,
+      telemetry: false,
+      release: { name: release },
+      sourcemaps: { deleteSourcemapsAfterUpload: true },
+    })
+  : nextConfig;

@@ -4,6 +4,7 @@ import { getEnv } from '@/lib/env';
 import { logger } from '@/lib/log';
 import { choosePipelineBackend, LOCAL_RUNNER_ON_VERCEL } from '@/lib/pipelines/backend';
 import { createLocalClientOptions } from './local/wire';
+import { TraceStepsMiddleware } from './tracing';
 
 // The SDK logs pino-style (`{ err }, 'message'`) and console-style; both become one JSON line through lib/log.
 function toFields(args: unknown[]): { message: string; fields: Record<string, unknown> } {
@@ -48,6 +49,7 @@ export const inngest = new Inngest({
   id: 'reflex',
   logger: sdkLogger,
   internalLogger: sdkLogger,
+  middleware: [TraceStepsMiddleware],
   ...(pipelineBackend === 'inngest'
     ? { eventKey: env.INNGEST_EVENT_KEY, signingKey: env.INNGEST_SIGNING_KEY, baseUrl: env.INNGEST_BASE_URL }
     : createLocalClientOptions()),

@@ -3,6 +3,8 @@ import { recordHeartbeat } from './functions/system/record-heartbeat';
 import { processDocument } from './functions/documents/process-document';
 import { createTasksFromActionsFunction } from './functions/tasks/create-tasks-from-actions';
 import { sendSlackAlert } from './functions/alerts/send-slack-alert';
+import { sendWebhookAlert } from './functions/alerts/send-webhook-alert';
+import { evaluateSlosOnSchedule } from './functions/system/evaluate-slos';
 import { applyRetention } from './functions/retention/apply-retention';
 import { buildPrivacyExport } from './functions/privacy/build-export';
 import { checkReadinessOnSchedule } from './functions/system/check-readiness';
@@ -14,4 +16,4 @@ import { runRestoreDrillOnSchedule } from './functions/backup/run-restore-drill'
 
 // Every function the app serves (app/api/inngest/route.ts) and the local runner drives. One function per file under
 // inngest/functions/<domain>/<verb-noun>.ts; append yours here.
-export const functions: InngestFunction.Like[] = [recordHeartbeat, processDocument, createTasksFromActionsFunction, sendSlackAlert, applyRetention, buildPrivacyExport, checkReadinessOnSchedule, purgeExpiredExportsOnSchedule, sendEmail, issuePasswordReset, createBackupOnSchedule, runRestoreDrillOnSchedule];
+export const functions: InngestFunction.Like[] = [recordHeartbeat, processDocument, createTasksFromActionsFunction, sendSlackAlert, applyRetention, buildPrivacyExport, checkReadinessOnSchedule, purgeExpiredExportsOnSchedule, sendEmail, issuePasswordReset, createBackupOnSchedule, runRestoreDrillOnSchedule, sendWebhookAlert, evaluateSlosOnSchedule];

@@ -81,10 +81,50 @@ export const envSchema = z.object({
   DEV_MAIL: bool,
   METRICS_TOKEN: optionalSecret,
   ALERT_SLACK_WEBHOOK_URL: optionalUrl,
+  // A second operator channel for every platform alert: a POST in the PagerDuty Events API v2 shape
+  // (https://events.pagerduty.com/v2/enqueue, or any receiver of that JSON). The routing key goes into the body.
+  ALERT_WEBHOOK_URL: optionalUrl,
+  ALERT_WEBHOOK_ROUTING_KEY: optionalSecret,
+  // Service-level objectives, evaluated every 5 minutes over the requests and runs since the previous evaluation
+  // (lib/slo). A window with fewer than SLO_MIN_REQUESTS requests (SLO_MIN_PIPELINE_RUNS runs) is not judged.
+  SLO_ERROR_RATE_PERCENT: z.coerce.number().min(0).max(100).default(5),
+  SLO_P95_LATENCY_MS: z.coerce.number().int().min(1).default(2_000),
+  // Per route group (the first path segment after /api/ or /api/v1/), e.g. "search=3000,assistant=15000".
+  SLO_P95_LATENCY_MS_BY_GROUP: z
+    .string()
+    .regex(/^\s*[a-z0-9-]+\s*=\s*\d+\s*(,\s*[a-z0-9-]+\s*=\s*\d+\s*)*$/, 'SLO_P95_LATENCY_MS_BY_GROUP must look like "search=3000,assistant=15000"')
+    .optional(),
+  SLO_MIN_REQUESTS: z.coerce.number().int().min(1).default(20),
+  SLO_PIPELINE_FAILURE_PERCENT: z.coerce.number().min(0).max(100).default(10),
+  SLO_MIN_PIPELINE_RUNS: z.coerce.number().int().min(1).default(5),
+  // Oldest pipeline run waiting to start (local runner).
+  SLO_QUEUE_AGE_SECONDS: z.coerce.number().int().min(1).default(600),
+  // A breach still going on is announced again this often.
+  SLO_REALERT_MINUTES: z.coerce.number().int().min(1).default(60),
+  // Capacity limits: an alert at CAPACITY_ALERT_PERCENT of each.
+  CAPACITY_ALERT_PERCENT: z.coerce.number().min(1).max(100).default(70),
+  CAPACITY_DATABASE_MB: z.coerce.number().int().min(1).default(10_240),
+  CAPACITY_BLOB_MB: z.coerce.number().int().min(1).default(102_400),
+  CAPACITY_RUNNER_BACKLOG: z.coerce.number().int().min(1).default(5_000),
   MAINTENANCE_MODE: bool,
   // Keeps the local runner from firing cron triggers on the real clock (the test setup sets it: a readiness tick
   // in the middle of a test would act on that test's data). A runner given its own clock still fires them.
   LOCAL_RUNNER_CRONS_OFF: bool,
+  // Tracing (OpenTelemetry through @vercel/otel, instrumentation.ts): spans are exported over OTLP/HTTP (protobuf)
+  // to this endpoint (its /v1/traces). Unset: no tracing is set up and nothing is exported.
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
+  // "key=value,key2=value2", e.g. an API key header of the tracing backend.
+  OTEL_EXPORTER_OTLP_HEADERS: optionalSecret,
+  OTEL_SERVICE_NAME: z.string().min(1).max(100).default('reflex'),
+  // Error tracking (Sentry, server and browser) when set; nothing is initialised or sent otherwise. With
+  // SENTRY_AUTH_TOKEN (and SENTRY_ORG, SENTRY_PROJECT) the build uploads source maps. Releases are tagged with
+  // VERCEL_GIT_COMMIT_SHA, or the checkout's git HEAD.
+  SENTRY_DSN: optionalUrl,
+  SENTRY_AUTH_TOKEN: optionalSecret,
+  SENTRY_ORG: optionalSecret,
+  SENTRY_PROJECT: optionalSecret,
+  SENTRY_ENVIRONMENT: optionalSecret,
+  VERCEL_GIT_COMMIT_SHA: optionalSecret,
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   // CPU-bound pipeline work runs in worker threads (lib/workers); unset picks one fewer than the cores, 1 to 4.
   PIPELINE_WORKERS: z.coerce.number().int().min(1).max(64).optional(),

@@ -1,4 +1,5 @@
 import { getEnv } from '@/lib/env';
+import { currentTraceId } from '@/lib/tracing';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -12,7 +13,9 @@ function write(level: Level, message: string, fields?: Record<string, unknown>):
     threshold = 'info';
   }
   if (ORDER[level] < ORDER[threshold]) return;
-  const line = JSON.stringify({ time: new Date().toISOString(), level, message, ...fields });
+  // The trace id ties the line to its trace (and to the requestId of an error response, which is the same id).
+  const traceId = currentTraceId();
+  const line = JSON.stringify({ time: new Date().toISOString(), level, message, ...(traceId ? { traceId } : {}), ...fields });
   if (level === 'error' || level === 'warn') process.stderr.write(`${line}\n`);
   else process.stdout.write(`${line}\n`);
 }

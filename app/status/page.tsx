@@ -1,7 +1,9 @@
 import type { Metadata } from 'next';
 import { connection } from 'next/server';
 import { getStatusSnapshot, type StatusSnapshot } from '@/lib/health';
+import { formatDateTime, formatDuration } from '@/lib/ui/format';
 import styles from './status.module.css';
+import { UptimeBar } from './uptime-bar';
 
 export const metadata: Metadata = { title: 'Status', description: 'Reflex platform status and recent incidents' };
 
@@ -20,19 +22,6 @@ const COMPONENT: Record<ComponentStatus, { text: string; className: string | und
   disabled: { text: 'Not configured', className: styles.disabled },
 };
 
-const dateTime = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
-
-function formatUtc(iso: string): string {
-  return `${dateTime.format(new Date(iso))} UTC`;
-}
-
-function duration(fromIso: string, toIso: string): string {
-  const minutes = Math.max(1, Math.round((Date.parse(toIso) - Date.parse(fromIso)) / 60_000));
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  return `${hours} h ${minutes % 60} min`;
-}
-
 // Public and unauthenticated: it renders platform components and platform incidents only, never tenant data.
 export default async function StatusPage() {
   await connection();
@@ -44,7 +33,7 @@ export default async function StatusPage() {
     <main className={styles.page}>
       <header className={styles.header}>
         <h1 className={styles.title}>Reflex status</h1>
-        <p className={styles.muted}>Checked {formatUtc(snapshot.generatedAt)} · results are at most 15 seconds old</p>
+        <p className={styles.muted}>Checked {formatDateTime(snapshot.generatedAt)} · results are at most 15 seconds old</p>
       </header>
 
       <section className={`${styles.banner} ${overall.className ?? ''}`} aria-live="polite">
@@ -66,7 +55,7 @@ export default async function StatusPage() {
               <li key={i.id} className={`${styles.incident} ${styles.down}`}>
                 <p className={styles.incidentTitle}>{i.title}</p>
                 {i.detail && <p className={styles.muted}>{i.detail}</p>}
-                <p className={styles.muted}>Since {formatUtc(i.startedAt)}</p>
+                <p className={styles.muted}>Since {formatDateTime(i.startedAt)}</p>
               </li>
             ))}
           </ul>
@@ -83,6 +72,7 @@ export default async function StatusPage() {
                 <span className={styles.dot} aria-hidden="true" />
                 <span className={styles.componentName}>{c.label}</span>
                 <span className={styles.componentState}>{s.text}</span>
+                {c.uptime && <UptimeBar uptime={c.uptime} days={snapshot.uptimeDays} label={c.label} />}
               </li>
             );
           })}
@@ -100,8 +90,8 @@ export default async function StatusPage() {
                 <p className={styles.incidentTitle}>{i.title}</p>
                 {i.detail && <p className={styles.muted}>{i.detail}</p>}
                 <p className={styles.muted}>
-                  {formatUtc(i.startedAt)}
-                  {i.resolvedAt && ` · resolved after ${duration(i.startedAt, i.resolvedAt)}`}
+                  {formatDateTime(i.startedAt)}
+                  {i.resolvedAt && ` · resolved after ${formatDuration(Date.parse(i.resolvedAt) - Date.parse(i.startedAt))}`}
                 </p>
               </li>
             ))}

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { endSpan, runInSpan, startSpan } from '@/lib/tracing';
 import { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from '@/lib/ai/circuit-breaker';
 import {
   AiAbortedError,
@@ -231,12 +232,20 @@ export function createAiRouter(options: AiRouterOptions): AiRouter {
       }
       const escalated = position > 0;
       const started = now();
-      const outcome = await callWithDeadline(
-        (callCtx) => method.call(provider, input, callCtx),
-        provider.name,
-        policy.timeoutMs,
-        providerIdempotencyKey(context.idempotencyKey, op, provider.name),
-        ctx.signal,
+      const span = startSpan(`ai ${op}`, {
+        'gen_ai.operation.name': op,
+        'gen_ai.provider.name': provider.name,
+        'gen_ai.request.model': model,
+        'reflex.ai.escalated': escalated,
+      });
+      const outcome = await runInSpan(span, () =>
+        callWithDeadline(
+          (callCtx) => method.call(provider, input, callCtx),
+          provider.name,
+          policy.timeoutMs,
+          providerIdempotencyKey(context.idempotencyKey, op, provider.name),
+          ctx.signal,
+        ),
       );
       const latencyMs = Math.max(0, Math.round(now() - started));
 
@@ -256,6 +265,16 @@ export function createAiRouter(options: AiRouterOptions): AiRouter {
       const confidence = checked.kind === 'ok' ? checked.result.output.confidence : undefined;
       const rowOutcome = usageOutcome(checked.kind, confidence, policy.confidenceThreshold);
       const errorMessage = checked.kind === 'ok' ? undefined : describeError(checked.error);
+      endSpan(
+        span,
+        {
+          'gen_ai.response.model': resultModel,
+          'gen_ai.usage.input_tokens': usage.inputTokens,
+          'gen_ai.usage.output_tokens': usage.outputTokens,
+          'reflex.ai.outcome': rowOutcome,
+        },
+        checked.kind !== 'ok',
+      );
 
       await options.recordUsage({
         tenantId: context.tenantId,

@@ -5,6 +5,7 @@ import type { Database, DbKind, Tx } from './types';
 import { acquirePgliteLock } from './pglite-lock';
 import { migrateDatabase } from './migrate';
 import { queryRows } from './sql';
+import { tracePgliteQueries, traceQueryMethod } from './trace-queries';
 import { createPoolTransactions, type TransactionRunner } from './pool-transaction';
 
 export interface DbHandle {
@@ -32,6 +33,7 @@ async function openPglite(env: Env): Promise<DbHandle> {
   const inMemory = env.PGLITE_DIR === 'memory://';
   const release = inMemory ? () => {} : acquirePgliteLock(env.PGLITE_DIR);
   const client = await PGlite.create(inMemory ? undefined : env.PGLITE_DIR, { extensions: { vector } });
+  tracePgliteQueries(client);
   // drizzle's per-driver database classes all extend PgDatabase; the HKT differs only in result row typing.
   const db = drizzle({ client, schema }) as unknown as Database;
   await migrateDatabase(db, 'pglite');
@@ -58,6 +60,7 @@ async function openNeon(url: string, env: Env): Promise<DbHandle> {
   const { drizzle, NeonSession, NeonTransaction } = await import('drizzle-orm/neon-serverless');
   neonConfig.webSocketConstructor = ws;
   const pool = new Pool({ connectionString: url, max: env.DB_POOL_MAX });
+  pool.on('connect', (client: object) => traceQueryMethod(client, 'query'));
   // See openPglite: same base class, different result HKT.
   const db = drizzle({ client: pool, schema }) as unknown as Database;
   const transaction = createPoolTransactions(
@@ -73,6 +76,7 @@ async function openPostgres(url: string, env: Env): Promise<DbHandle> {
   const { drizzle, NodePgSession, NodePgTransaction } = await import('drizzle-orm/node-postgres');
   const pool = new Pool({ connectionString: url, max: env.DB_POOL_MAX, connectionTimeoutMillis: 5_000 });
   pool.on('error', (err) => logger.error('postgres pool error', { error: err.message }));
+  pool.on('connect', (client) => traceQueryMethod(client, 'query'));
   // See openPglite: same base class, different result HKT.
   const db = drizzle({ client: pool, schema }) as unknown as Database;
   const transaction = createPoolTransactions(

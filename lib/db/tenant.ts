@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { withSpan } from '@/lib/tracing';
 import { getDbHandle } from './client';
 import type { Tx } from './types';
 
@@ -23,7 +24,10 @@ export async function withTenant<T>(tenantId: string, fn: (tx: Tx, preloaded: un
   try {
     const handle = await getDbHandle();
     const settings = sql`select set_config('role', 'app_user', true), set_config('app.tenant_id', ${tenantId}, true), set_config('app.user_id', ${userId}, true)`;
-    return await handle.transaction(scope.preload ? [settings, scope.preload] : [settings], (tx, rows) => fn(tx, scope.preload ? rows : []));
+    // Which tenant is not an attribute: the span says a tenant transaction ran, and how long it held a connection.
+    return await withSpan('db.tenant_transaction', { 'db.system.name': 'postgresql', 'db.operation.name': 'TRANSACTION' }, () =>
+      handle.transaction(scope.preload ? [settings, scope.preload] : [settings], (tx, rows) => fn(tx, scope.preload ? rows : [])),
+    );
   } finally {
     openTransactions--;
   }

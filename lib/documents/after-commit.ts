@@ -1,3 +1,4 @@
+import { context, type Context } from '@opentelemetry/api';
 import type { Operation } from '@/lib/http/operation';
 import { tenantRouteWith, type TenantContext, type TenantRouteOptions } from '@/lib/http/route';
 import { sendPipelineJobs } from './enqueue';
@@ -16,11 +17,15 @@ export function tenantRouteWithJobs<O extends Operation, B = undefined, P = unde
 ) {
   return async (req: Request, routeCtx?: NextRouteContext): Promise<Response> => {
     const jobs: PipelineJob[] = [];
+    // The trace context the jobs were enqueued in (inside the request's span): the send happens after the
+    // request's span ended, and the pipeline runs should still join the request's trace.
+    let enqueuedIn: Context | undefined;
     const enqueue: Enqueue = (job) => {
       jobs.push(job);
+      enqueuedIn ??= context.active();
     };
     const response = await tenantRouteWith(op, options, (ctx) => handler(ctx, enqueue))(req, routeCtx);
-    if (response.ok && jobs.length > 0) await sendPipelineJobs(jobs);
+    if (response.ok && jobs.length > 0) await context.with(enqueuedIn ?? context.active(), () => sendPipelineJobs(jobs));
     return response;
   };
 }

@@ -17,5 +17,13 @@ export type TenantAlertData = z.infer<typeof tenantAlertRaised.schema>;
 
 // An operator-facing fact (a dependency down, an error-rate spike) that belongs to no tenant; delivered to
 // ALERT_SLACK_WEBHOOK_URL. The one event without tenantId.
-export const platformAlertRaised = new EventType({ name: 'alert/platform-raised', schema: z.object(alertShape) });
+// `incident` ties alerts about one ongoing problem together for paging tools (ALERT_WEBHOOK_URL, PagerDuty's
+// dedup_key): a trigger opens or updates it, a resolve closes it.
+export const platformAlertRaised = new EventType({
+  name: 'alert/platform-raised',
+  schema: z.object({
+    ...alertShape,
+    incident: z.object({ key: z.string().min(1).max(200), action: z.enum(['trigger', 'resolve']) }).optional(),
+  }),
+});
 export type PlatformAlertData = z.infer<typeof platformAlertRaised.schema>;

@@ -1,5 +1,6 @@
 import type { EventType } from 'inngest';
 import type { z } from 'zod';
+import { injectTraceContext, TRACE_CONTEXT_KEY } from '@/lib/tracing';
 
 type EventSchema = z.ZodType<Record<string, unknown>, Record<string, unknown>>;
 
@@ -39,5 +40,9 @@ export async function sendEvent<TName extends string, TSchema extends EventSchem
   const transport = holder.__reflexEventTransport;
   if (!transport) throw new Error('No event transport is registered: load inngest/client.ts at startup (instrumentation.ts does)');
   const parsed = type.schema.parse(data);
-  return transport({ name: type.name, data: parsed, ...(options.id ? { id: options.id } : {}) });
+  // The sender's trace travels with the event, so the pipeline steps it starts join the same trace
+  // (inngest/client.ts reads it back). Added after validation: it is not part of any event's schema.
+  const carrier = injectTraceContext();
+  const withTrace = carrier ? { ...parsed, [TRACE_CONTEXT_KEY]: carrier } : parsed;
+  return transport({ name: type.name, data: withTrace, ...(options.id ? { id: options.id } : {}) });
 }

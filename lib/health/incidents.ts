@@ -68,6 +68,7 @@ async function alertOperators(row: Row, state: 'open' | 'resolved'): Promise<voi
       title: state === 'open' ? `Incident: ${row.title}` : `Resolved: ${row.title}`,
       text: state === 'open' ? row.detail || `${row.component} (${row.kind})` : `${row.component} (${row.kind}) is back to normal.`,
       severity: state === 'open' ? 'critical' : 'info',
+      incident: { key: `incident:${row.id}`, action: state === 'open' ? 'trigger' : 'resolve' },
     },
     { id: `incident-${row.id}-${state}` },
   );

@@ -3,6 +3,7 @@ import { getEnv, type Env } from '@/lib/env';
 import { logger } from '@/lib/log';
 import { setDependencyUp } from '@/lib/metrics';
 import { runChecks, type CheckResult, type Probe, type ReadinessReport } from './checks';
+import { noteObservation, resetCoverageThrottleForTests } from './coverage';
 import { recordIncident, resolveStaleDependencyIncidents, type IncidentKind } from './incidents';
 import { evaluatePipelineSpike } from './pipeline-spikes';
 import { createAiProbes, createDatabaseProbe, createKvProbe, createPipelinesProbe } from './probes';
@@ -38,6 +39,7 @@ function tracker(): TrackerState {
 
 export function resetReadinessTrackingForTests(): void {
   holder.__reflexReadiness = undefined;
+  resetCoverageThrottleForTests();
 }
 
 // Incidents not yet written (the database is or was down): shown on /status next to the stored ones.
@@ -87,6 +89,18 @@ async function noteTransitions(checks: readonly CheckResult[]): Promise<void> {
   }
 }
 
+// Uptime on /status counts only the time readiness was watching (lib/health/coverage.ts). Needs the database.
+async function noteCoverage(checks: readonly CheckResult[]): Promise<void> {
+  const database = checks.find((c) => c.name === 'database');
+  if (database && database.status !== 'up') return;
+  const watched = checks.filter((c) => c.status !== 'disabled' && !c.starting).map((c) => c.name);
+  try {
+    await noteObservation(watched, Date.now());
+  } catch (err) {
+    logger.error('could not record readiness coverage', { error: err instanceof Error ? err.message : String(err) });
+  }
+}
+
 const GAUGE = { up: 1, degraded: 0.5, down: 0 } as const;
 
 // The readiness report for /api/health/ready and /status. Also turns status changes into incidents (opened
@@ -99,6 +113,7 @@ export async function checkReadiness(opts: { probes?: Probe[]; timeoutMs?: numbe
   const done = t.queue.then(() => noteTransitions(report.checks));
   t.queue = done.catch(() => undefined);
   await done;
+  await noteCoverage(report.checks);
   await evaluatePipelineSpike();
   return report;
 }

@@ -3,15 +3,40 @@ import { logger } from '@/lib/log';
 import { getMaintenanceState } from '@/lib/maintenance';
 import { CHECK_STATUSES } from './checks';
 import { incidentSchema, listRecentIncidents, type Incident } from './incidents';
+import { readComponentUptime, type DownSpan } from './coverage';
 import { checkReadiness, pendingIncidentWrites } from './readiness';
+import { UPTIME_DAYS, type UptimeSummary } from './uptime';
 
 export const STATUS_CACHE_MS = 15_000;
+
+const componentUptimeSchema = z
+  .object({
+    // Share of the observed time the component was up; null when it was never observed in the window.
+    percent: z.number().min(0).max(100).nullable(),
+    downtimeMs: z.number().int().min(0),
+    // Oldest first, one per UTC calendar day, today last (counted up to now).
+    days: z.array(
+      z.object({ date: z.iso.date(), percent: z.number().min(0).max(100).nullable(), downtimeMs: z.number().int().min(0) }),
+    ),
+  })
+  .meta({ id: 'ComponentUptime' });
+export type ComponentUptime = z.infer<typeof componentUptimeSchema>;
 
 export const statusSnapshotSchema = z
   .object({
     overall: z.enum(['operational', 'degraded', 'outage']),
     generatedAt: z.iso.datetime(),
-    components: z.array(z.object({ name: z.string(), label: z.string(), status: z.enum(CHECK_STATUSES), detail: z.string() })),
+    components: z.array(
+      z.object({
+        name: z.string(),
+        label: z.string(),
+        status: z.enum(CHECK_STATUSES),
+        detail: z.string(),
+        // null for a component that is not configured, or when the history could not be read.
+        uptime: componentUptimeSchema.nullable(),
+      }),
+    ),
+    uptimeDays: z.number().int(),
     incidents: z.array(incidentSchema),
     maintenance: z.object({ enabled: z.boolean(), message: z.string() }),
   })
@@ -32,7 +57,31 @@ function unwrittenIncidents(): Incident[] {
   return out.reverse();
 }
 
-async function buildSnapshot(): Promise<StatusSnapshot> {
+function toComponentUptime(u: UptimeSummary): ComponentUptime {
+  return {
+    percent: u.percent,
+    downtimeMs: Math.round(u.downMs),
+    days: u.days.map((d) => ({ date: d.date, percent: d.percent, downtimeMs: Math.round(d.downMs) })),
+  };
+}
+
+// Outages seen while the database was down count on the uptime bars before they are written.
+function unwrittenOutages(incidents: readonly Incident[]): DownSpan[] {
+  return incidents
+    .filter((i) => i.kind === 'dependency_down')
+    .map((i) => ({ component: i.component, start: Date.parse(i.startedAt), end: i.resolvedAt ? Date.parse(i.resolvedAt) : null }));
+}
+
+async function readUptime(names: string[], unwritten: Incident[], now: number): Promise<Map<string, UptimeSummary>> {
+  try {
+    return await readComponentUptime(names, { now, unwritten: unwrittenOutages(unwritten) });
+  } catch (err) {
+    logger.warn('status page: uptime unavailable', { error: err instanceof Error ? err.message : String(err) });
+    return new Map();
+  }
+}
+
+async function buildSnapshot(now: number): Promise<StatusSnapshot> {
   const [readiness, maintenance] = await Promise.all([checkReadiness(), getMaintenanceState()]);
   let stored: Incident[] = [];
   try {
@@ -40,13 +89,20 @@ async function buildSnapshot(): Promise<StatusSnapshot> {
   } catch (err) {
     logger.warn('status page: incidents unavailable', { error: err instanceof Error ? err.message : String(err) });
   }
+  const unwritten = unwrittenIncidents();
+  const watched = readiness.checks.filter((c) => c.status !== 'disabled').map((c) => c.name);
+  const uptime = await readUptime(watched, unwritten, now);
   const overall = readiness.status === 'not_ready' ? 'outage' : readiness.status === 'degraded' ? 'degraded' : 'operational';
   return {
     overall,
     generatedAt: readiness.checkedAt,
     // Only platform components: names, states and the public detail line; nothing about any tenant.
-    components: readiness.checks.map(({ name, label, status, detail }) => ({ name, label, status, detail })),
-    incidents: [...unwrittenIncidents(), ...stored],
+    components: readiness.checks.map(({ name, label, status, detail }) => {
+      const u = uptime.get(name);
+      return { name, label, status, detail, uptime: u ? toComponentUptime(u) : null };
+    }),
+    uptimeDays: UPTIME_DAYS,
+    incidents: [...unwritten, ...stored],
     // Users whose changes are refused should find the reason here.
     maintenance: { enabled: maintenance.enabled, message: maintenance.message },
   };
@@ -64,7 +120,7 @@ const holder = globalThis as typeof globalThis & { __reflexStatusCache?: Cache }
 export function getStatusSnapshot(now = Date.now()): Promise<StatusSnapshot> {
   const cached = holder.__reflexStatusCache;
   if (cached && now - cached.at < STATUS_CACHE_MS) return cached.value;
-  const value = buildSnapshot();
+  const value = buildSnapshot(now);
   holder.__reflexStatusCache = { at: now, value };
   value.catch(() => {
     if (holder.__reflexStatusCache?.value === value) holder.__reflexStatusCache = undefined;

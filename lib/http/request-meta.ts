@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
 import { getEnv } from '@/lib/env';
 
+import { currentTraceId } from '@/lib/tracing';
+
 const REQUEST_ID_RE = /^[A-Za-z0-9._-]{8,64}$/;
 
 // Set by the server process itself (lib/http/peer-address.ts) from the TCP socket, after deleting any copy the
@@ -10,9 +12,12 @@ export const PEER_ADDRESS_HEADER = 'x-reflex-peer-address';
 // What an address we cannot know is counted as (a direct call without a server, e.g. a test harness).
 export const UNKNOWN_CLIENT = 'unknown';
 
+// The caller's own id when it sent a sane one; else the trace id, so that the requestId an error response quotes
+// finds the trace and every log line of the request; else a fresh id (nothing traced).
 export function requestIdFor(req: Request): string {
   const incoming = req.headers.get('x-request-id');
-  return incoming && REQUEST_ID_RE.test(incoming) ? incoming : randomUUID();
+  if (incoming && REQUEST_ID_RE.test(incoming)) return incoming;
+  return currentTraceId() ?? randomUUID();
 }
 
 function normalizeAddress(raw: string | null | undefined): string | null {

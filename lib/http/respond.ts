@@ -1,4 +1,5 @@
 import { logger } from '@/lib/log';
+import { reportError } from '@/lib/observability/error-reporting';
 import { AppError } from './errors';
 
 export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
@@ -25,6 +26,7 @@ export function errorResponse(err: unknown, requestId: string): Response {
     error: err instanceof Error ? err.message : String(err),
     stack: err instanceof Error ? err.stack : undefined,
   });
+  reportError(err, { requestId });
   return jsonResponse(
     { error: { code: 'internal', message: 'Something went wrong on our side. Quote the request id when reporting it.', requestId } },
     500,

@@ -9,6 +9,7 @@ import { logger } from '@/lib/log';
 import { assertWritable } from '@/lib/maintenance';
 import { observeHttpRequest } from '@/lib/metrics';
 import { enforceLimits, getLimiters } from '@/lib/ratelimit/limits';
+import { withSpan } from '@/lib/tracing';
 import { accessFromRows, accessQuery, type Access } from '@/lib/tenancy/access';
 import { assertPolicySatisfied } from '@/lib/tenancy/security-policy';
 import { parseJsonBody, parseOptionalJsonBody, parseQuery } from './body';
@@ -87,18 +88,22 @@ type RouteFn = (req: Request, routeCtx?: NextRouteContext) => Promise<Response>;
 
 // Every response is counted and timed by the operation's path pattern (never the raw URL: ids would explode
 // the metric's cardinality), errors included.
+// One span per request, named by the route template, so it is the parent of the tenant transaction, the
+// database round trips and the events sent.
 export function observed(op: Operation, run: RouteFn): RouteFn {
-  return async (req, routeCtx) => {
-    const started = performance.now();
-    let status = 500;
-    try {
-      const res = await run(req, routeCtx);
-      status = res.status;
-      return res;
-    } finally {
-      observeHttpRequest({ route: op.path, method: req.method, status, durationMs: performance.now() - started });
-    }
-  };
+  return (req, routeCtx) =>
+    withSpan(`${req.method} ${op.path}`, { 'http.route': op.path, 'http.request.method': req.method, 'reflex.operation': op.id }, async (span) => {
+      const started = performance.now();
+      let status = 500;
+      try {
+        const res = await run(req, routeCtx);
+        status = res.status;
+        return res;
+      } finally {
+        span.setAttribute('http.response.status_code', status);
+        observeHttpRequest({ route: op.path, method: req.method, status, durationMs: performance.now() - started });
+      }
+    });
 }
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

@@ -80,6 +80,25 @@ export function formatNumber(n: number): string {
   return NUMBER.format(n);
 }
 
+// A length of time in the largest two units that matter: "under a minute", "45 min", "3 h 12 min", "2 days 4 h".
+export function formatDuration(ms: number): string {
+  const minutes = Math.floor(Math.max(0, ms) / 60_000);
+  if (minutes < 1) return 'under a minute';
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
+  const days = Math.floor(hours / 24);
+  return `${pluralize(days, 'day')}${hours % 24 ? ` ${hours % 24} h` : ''}`;
+}
+
+// Uptime as people read it: cut, never rounded, so that any downtime shows as less than 100% ("99.99%"), and
+// "No data" for a period nobody observed.
+export function formatUptime(percent: number | null): string {
+  if (percent === null) return 'No data';
+  if (percent >= 100) return '100%';
+  return `${(Math.floor(percent * 100) / 100).toFixed(2)}%`;
+}
+
 // "1 task", "3 tasks", "0 documents".
 export function pluralize(n: number, singular: string, plural = `${singular}s`): string {
   return `${NUMBER.format(n)} ${n === 1 ? singular : plural}`;

@@ -9,6 +9,7 @@ import { getEnv } from '@/lib/env';
 import { raiseTenantAlert } from '@/lib/alerts/raise';
 import { logger } from '@/lib/log';
 import { observePipelineRun } from '@/lib/metrics';
+import { reportError } from '@/lib/observability/error-reporting';
 
 export const PROCESS_DOCUMENT_RETRIES = 3;
 // Each embed step handles up to 512 chunks; this bounds a runaway loop, not any real document.
@@ -68,6 +69,8 @@ export const processDocument = inngest.createFunction(
         );
       }
       observePipelineRun({ pipeline: PIPELINE, outcome: 'failed', durationMs: Date.now() - (event.data.event.ts ?? Date.now()) });
+      // Error tracking (Sentry, when configured) hears about runs that failed for good, not every retried attempt.
+      reportError(error, { pipeline: PIPELINE });
     },
   },
   async ({ event, step, runId }) => {
