@@ -33,7 +33,8 @@ export async function runBackup(env: Env, opts: { outPath?: string; now?: Date; 
   const store = opts.store ?? getBackupStore(env);
   const name = backupName(now);
   const workDir = opts.outPath ? undefined : await mkdtemp(path.join(tmpdir(), 'reflex-backup-'));
-  const file = opts.outPath ? path.resolve(opts.outPath) : path.join(workDir ?? '', name);
+  // turbopackIgnore: a path chosen at run time by the CLI; without it the build traces the whole project into the function.
+  const file = opts.outPath ? path.resolve(/* turbopackIgnore: true */ opts.outPath) : path.join(workDir ?? '', name);
   const owner = await openConfiguredOwner(env);
   try {
     const result = await writeBackup({ db: owner.db, kind: owner.kind, blobStore: getBlobStore(), outPath: file, key, now });
