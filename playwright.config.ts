@@ -17,7 +17,8 @@ export default defineConfig({
   workers: 1,
   forbidOnly: Boolean(process.env.CI),
   retries: 0,
-  timeout: 90_000,
+  // A hang guard, not a speed check: journeys of a dozen pages take over a minute on a busy 2-core machine.
+  timeout: 180_000,
   expect: { timeout: 15_000 },
   reporter: process.env.CI ? [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]] : [['list']],
   globalTeardown: './e2e/global-teardown.ts',
