@@ -72,9 +72,14 @@ async function keepTurn(prepared: PreparedAsk, outcome: TurnOutcome): Promise<vo
   }
 }
 
-// Streams the answer to a prepared question as NDJSON. Runs after the request's tenant transaction has closed:
-// the answer call's usage row is written in its own short transaction.
-export function answerStream(prepared: PreparedAsk, request: { requestId: string; signal?: AbortSignal }): ReadableStream<Uint8Array> {
+// Streams the answer to a prepared question as NDJSON. A ReadableStream starts as soon as it is built, which is
+// inside the request's tenant transaction, so nothing happens until `committed` resolves: on a server database the
+// conversation turn inserted by that transaction is invisible to keepTurn's own transaction until then. The answer
+// call's usage row is written in its own short transaction.
+export function answerStream(
+  prepared: PreparedAsk,
+  request: { requestId: string; signal?: AbortSignal; committed: Promise<void> },
+): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const abort = new AbortController();
   const onRequestAbort = () => abort.abort();
@@ -86,6 +91,7 @@ export function answerStream(prepared: PreparedAsk, request: { requestId: string
     async start(controller) {
       // What the conversation keeps: the answer so far, and how it ended.
       const kept: { partial: string; outcome: TurnOutcome | null } = { partial: '', outcome: null };
+      await request.committed;
       const send = (event: AskEvent) => {
         if (event.type === 'delta') kept.partial += event.text;
         kept.outcome = outcomeOf(event, kept.partial) ?? kept.outcome;

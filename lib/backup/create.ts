@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { sql } from 'drizzle-orm';
 import type { Database, DbKind } from '@/lib/db/types';
 import { queryRows } from '@/lib/db/sql';
+import { verifyAuditChain } from '@/lib/audit/verify';
 import type { BlobStore } from '@/lib/storage';
 import { ArchiveWriter } from './archive';
 import { exportOrder, listSequences, listTables, readSchemaVersion } from './catalog';
@@ -72,7 +73,23 @@ export async function writeBackup(opts: { db: Database; kind: DbKind; blobStore:
         tx,
         sql`select tenant_id::text as "tenantId", seq, hash from audit_heads order by tenant_id`,
       );
-      return { schema, tables, sequences, tenants: tenants.map((t) => t.id), auditHeads: heads.map((h) => ({ tenantId: h.tenantId, seq: Number(h.seq), hash: h.hash })) };
+      // Each chain is walked as the application walks it (app_user, one tenant set), inside the same snapshot.
+      await tx.execute(sql`set local row_security = on`);
+      const auditBroken: Manifest['auditBroken'] = [];
+      for (const t of tenants) {
+        await tx.execute(sql`select set_config('role', 'app_user', true), set_config('app.tenant_id', ${t.id}, true)`);
+        const verified = await verifyAuditChain(tx);
+        await tx.execute(sql`reset role`);
+        if (!verified.ok) auditBroken.push({ tenantId: t.id, reason: verified.firstBreak?.reason ?? 'broken' });
+      }
+      return {
+        schema,
+        tables,
+        sequences,
+        tenants: tenants.map((t) => t.id),
+        auditHeads: heads.map((h) => ({ tenantId: h.tenantId, seq: Number(h.seq), hash: h.hash })),
+        auditBroken,
+      };
     });
     const blobs: BlobHeader[] = [];
     for (const key of (await opts.blobStore.list(BLOB_PREFIX)).sort()) {

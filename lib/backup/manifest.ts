@@ -14,6 +14,9 @@ export const manifestSchema = z.object({
   tables: z.record(z.string(), z.number().int().min(0)),
   tenants: z.array(z.uuid()),
   auditHeads: z.array(z.object({ tenantId: z.uuid(), seq: z.number().int(), hash: z.string() })),
+  // Tenants whose audit chain already failed verification when the backup was taken (tampering the verifier
+  // reports): restore reproduces them as they were instead of refusing every other tenant's data.
+  auditBroken: z.array(z.object({ tenantId: z.uuid(), reason: z.string() })).default([]),
   blobs: z.array(blobHeaderSchema),
   sequences: z.number().int(),
 });

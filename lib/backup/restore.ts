@@ -4,6 +4,7 @@ import { queryRows } from '@/lib/db/sql';
 import type { Tx } from '@/lib/db/types';
 import type { BlobStore } from '@/lib/storage';
 import { readArchive } from './archive';
+import { logger } from '@/lib/log';
 import { expectedSchemaVersion, isSuperuser, listTables, readSchemaVersion, type TableInfo } from './catalog';
 import { BLOB_PREFIX } from './create';
 import { BackupError } from './errors';
@@ -88,6 +89,12 @@ async function verifyAuditChains(tx: Tx, manifest: Manifest, tenants: string[]):
     const result = await verifyAuditChain(tx);
     await tx.execute(sql`reset role`);
     const expected = heads.get(tenantId);
+    const brokenAtBackup = manifest.auditBroken.find((b) => b.tenantId === tenantId);
+    if (brokenAtBackup) {
+      if (result.ok) throw new BackupError(`tenant ${tenantId}: the audit chain was broken when the backup was taken but verifies after restore; nothing was restored`);
+      logger.warn('restore: audit chain restored as it was at backup time, already broken', { tenantId, reason: brokenAtBackup.reason });
+      continue;
+    }
     if (!result.ok) throw new BackupError(`tenant ${tenantId}: the restored audit chain does not verify (${result.firstBreak?.reason ?? 'broken'}); nothing was restored`);
     if ((expected?.hash ?? null) !== (result.head?.hash ?? null)) throw new BackupError(`tenant ${tenantId}: the restored audit head differs from the manifest; nothing was restored`);
   }

@@ -208,7 +208,7 @@ async function scoreQuestion(run: QuestionRun): Promise<void> {
 
   const requestId = `eval-${run.provider}-${run.i}`;
   const prepared = preparedFrom({ tenantId, question: q.question, settings: run.settings, retrieval, maxSources: DEFAULT_CONTEXT_CHUNKS });
-  const { done, error } = await readAnswer(answerStream(prepared, { requestId }));
+  const { done, error } = await readAnswer(answerStream(prepared, { requestId, committed: Promise.resolve() }));
   if (!done) {
     miss(`no answer (${error ?? 'stream ended early'})`);
     return;

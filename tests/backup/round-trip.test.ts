@@ -66,6 +66,30 @@ describe(`backup and restore (${kind})`, () => {
     }
   });
 
+  it("restores a tenant whose audit chain was already tampered with as it was, and still verifies every other tenant", async () => {
+    const tampered = await seedTenant('tampered');
+    const intact = await seedTenant('intact');
+    await (await ownerDb()).execute(sql`update audit_log set action = 'test.innocent' where tenant_id = ${tampered.tenantId} and seq = 2`);
+    const backup = await backupNow();
+    expect(backup.manifest.auditBroken).toContainEqual({ tenantId: tampered.tenantId, reason: expect.stringMatching(/modified/) });
+    expect(backup.manifest.auditBroken.map((b) => b.tenantId)).not.toContain(intact.tenantId);
+
+    const scratch = scratchDatabase();
+    try {
+      await restoreBackup({ archivePath: backup.file, key: KEY, openTarget: scratch.open, blobStore: createLocalBlobStore(tempDir('tampered-blobs')) });
+      const walk = (tenantId: string) =>
+        scratch.db().transaction(async (tx) => {
+          await tx.execute(sql`select set_config('role', 'app_user', true), set_config('app.tenant_id', ${tenantId}, true)`);
+          return verifyAuditChain(tx);
+        });
+      expect((await walk(tampered.tenantId)).ok).toBe(false);
+      expect((await walk(intact.tenantId)).ok).toBe(true);
+      expect(await tableDump(scratch.db(), tampered)).toEqual(await tableDump(await ownerDb(), tampered));
+    } finally {
+      await scratch.drop();
+    }
+  });
+
   it('a backup taken while writes continue restores to one consistent snapshot', async () => {
     const gamma = await seedTenant('gamma');
     const facts = { requestId: randomUUID(), ip: '203.0.113.10', userAgent: 'backup-test', method: 'POST', route: '/test' };

@@ -172,7 +172,10 @@ describe('uptime on /api/status and /status', () => {
     const uptime = database?.uptime;
     if (!uptime) throw new Error('no database uptime');
     expect(uptime.days).toHaveLength(90);
-    expect(uptime.downtimeMs).toBe(30 * MIN);
+    // On a server database other test files running now may open and resolve a database incident of their own
+    // (a few milliseconds, today); the outage recorded here is the 30 minutes.
+    expect(uptime.downtimeMs).toBeGreaterThanOrEqual(30 * MIN);
+    expect(uptime.downtimeMs).toBeLessThan(31 * MIN);
     expect(uptime.percent).toBeCloseTo((1 - (30 * MIN) / (3 * DAY_MS)) * 100, 2);
     const outageDay = new Date(outageStart).toISOString().slice(0, 10);
     expect(uptime.days.find((d) => d.date === outageDay)?.downtimeMs).toBe(30 * MIN);
