@@ -109,16 +109,16 @@ describe('KV readiness and incidents', () => {
     expect(down.status).toBe('degraded');
     // Seen down again: still one open incident.
     await checkReadiness({ probes: probes() });
-    let open = (await listRecentIncidents()).filter((i) => i.component === 'kv' && i.status === 'open');
+    let open = (await listRecentIncidents()).filter((i) => i.component === 'kv' && i.kind === 'dependency_down' && i.status === 'open');
     expect(open).toHaveLength(1);
     expect(open[0]?.title).toBe('Cache and rate limits unavailable');
 
     kv = await startFakeUpstashOn(token, Number(port));
     const back = await checkReadiness({ probes: probes() });
     expect(back.checks[0]?.status).toBe('up');
-    open = (await listRecentIncidents()).filter((i) => i.component === 'kv' && i.status === 'open');
+    open = (await listRecentIncidents()).filter((i) => i.component === 'kv' && i.kind === 'dependency_down' && i.status === 'open');
     expect(open).toHaveLength(0);
-    const resolved = (await listRecentIncidents()).filter((i) => i.component === 'kv' && i.status === 'resolved');
+    const resolved = (await listRecentIncidents()).filter((i) => i.component === 'kv' && i.kind === 'dependency_down' && i.status === 'resolved');
     expect(resolved).toHaveLength(1);
     await kv.close();
   });
