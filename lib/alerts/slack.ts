@@ -4,8 +4,6 @@ import { tenants } from '@/lib/db/schema';
 import { withTenant } from '@/lib/db/tenant';
 import { getEnv } from '@/lib/env';
 
-export const SLACK_TIMEOUT_MS = 10_000;
-
 const SEVERITY_ICON = { info: ':information_source:', warning: ':warning:', critical: ':rotating_light:' } as const;
 
 export interface SlackAlert {
@@ -23,20 +21,6 @@ export function slackPayload(alert: SlackAlert, source: string) {
       { type: 'context', elements: [{ type: 'mrkdwn', text: `Reflex · ${source}` }] },
     ],
   };
-}
-
-export class SlackDeliveryError extends Error {}
-
-// One POST. Anything but a 2xx throws, so the calling step is retried by the pipeline.
-export async function postSlackMessage(url: string, body: unknown, timeoutMs = SLACK_TIMEOUT_MS): Promise<void> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  const answer = await res.text();
-  if (!res.ok) throw new SlackDeliveryError(`Slack answered ${res.status}: ${answer.slice(0, 200)}`);
 }
 
 const tenantSlackSettings = z.looseObject({ slackWebhookUrl: z.url().optional() });

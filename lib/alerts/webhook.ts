@@ -1,8 +1,6 @@
 import type { PlatformAlertData } from '@/lib/events/alerts';
 import { getEnv } from '@/lib/env';
 
-export const WEBHOOK_TIMEOUT_MS = 10_000;
-
 // The PagerDuty Events API v2 body (https://developer.pagerduty.com/docs/events-api-v2/trigger-events/), which
 // other paging tools and generic receivers accept as well. Alerts about one problem share a dedup_key, so a
 // reminder updates the open incident and the resolve closes it.
@@ -23,20 +21,6 @@ export function pagerDutyEvent(alert: PlatformAlertData, routingKey: string | un
       custom_details: { text: alert.text },
     },
   };
-}
-
-export class WebhookDeliveryError extends Error {}
-
-// One POST. Anything but a 2xx (PagerDuty answers 202) throws, so the calling step is retried by the pipeline.
-export async function postAlertWebhook(url: string, body: unknown, timeoutMs = WEBHOOK_TIMEOUT_MS): Promise<void> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  const answer = await res.text();
-  if (!res.ok) throw new WebhookDeliveryError(`alert webhook answered ${res.status}: ${answer.slice(0, 200)}`);
 }
 
 export function alertWebhookConfig(): { url: string; routingKey: string | undefined } | null {

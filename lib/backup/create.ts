@@ -3,12 +3,12 @@ import { stat } from 'node:fs/promises';
 import { sql } from 'drizzle-orm';
 import type { Database, DbKind } from '@/lib/db/types';
 import { queryRows } from '@/lib/db/sql';
-import { verifyAuditChain } from '@/lib/audit/verify';
 import type { BlobStore } from '@/lib/storage';
 import { ArchiveWriter } from './archive';
 import { exportOrder, listSequences, listTables, readSchemaVersion } from './catalog';
 import { BackupError } from './errors';
 import { ARCHIVE_FORMAT, type BlobHeader, type Manifest } from './manifest';
+import { verifyTenantAuditChain } from './verify';
 
 export const BLOB_PREFIX = 'tenants/';
 const FETCH_ROWS = 500;
@@ -73,13 +73,11 @@ export async function writeBackup(opts: { db: Database; kind: DbKind; blobStore:
         tx,
         sql`select tenant_id::text as "tenantId", seq, hash from audit_heads order by tenant_id`,
       );
-      // Each chain is walked as the application walks it (app_user, one tenant set), inside the same snapshot.
+      // Each chain is walked inside the same snapshot.
       await tx.execute(sql`set local row_security = on`);
       const auditBroken: Manifest['auditBroken'] = [];
       for (const t of tenants) {
-        await tx.execute(sql`select set_config('role', 'app_user', true), set_config('app.tenant_id', ${t.id}, true)`);
-        const verified = await verifyAuditChain(tx);
-        await tx.execute(sql`reset role`);
+        const verified = await verifyTenantAuditChain(tx, t.id);
         if (!verified.ok) auditBroken.push({ tenantId: t.id, reason: verified.firstBreak?.reason ?? 'broken' });
       }
       return {

@@ -1,5 +1,4 @@
 import { sql } from 'drizzle-orm';
-import { verifyAuditChain } from '@/lib/audit/verify';
 import { queryRows } from '@/lib/db/sql';
 import type { Tx } from '@/lib/db/types';
 import type { BlobStore } from '@/lib/storage';
@@ -10,7 +9,7 @@ import { BLOB_PREFIX } from './create';
 import { BackupError } from './errors';
 import { blobHeaderSchema, sequenceRecordSchema, tableHeaderSchema, type Manifest } from './manifest';
 import type { OwnerDatabase } from './target';
-import { verifyArchive } from './verify';
+import { verifyArchive, verifyTenantAuditChain } from './verify';
 
 const BATCH_ROWS = 500;
 const BATCH_CHARS = 4_000_000;
@@ -85,9 +84,7 @@ async function verifyAuditChains(tx: Tx, manifest: Manifest, tenants: string[]):
   // The load ran with row_security off; the walk needs the policies on.
   await tx.execute(sql`set local row_security = on`);
   for (const tenantId of tenants) {
-    await tx.execute(sql`select set_config('role', 'app_user', true), set_config('app.tenant_id', ${tenantId}, true)`);
-    const result = await verifyAuditChain(tx);
-    await tx.execute(sql`reset role`);
+    const result = await verifyTenantAuditChain(tx, tenantId);
     const expected = heads.get(tenantId);
     const brokenAtBackup = manifest.auditBroken.find((b) => b.tenantId === tenantId);
     if (brokenAtBackup) {

@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { verifyAuditChain } from '@/lib/audit/verify';
+import type { Tx } from '@/lib/db/types';
 import { readArchive } from './archive';
 import { BackupError } from './errors';
 import { blobHeaderSchema, manifestSchema, tableHeaderSchema, type Manifest } from './manifest';
@@ -46,4 +49,13 @@ export async function verifyArchive(filePath: string, key: Buffer): Promise<Mani
   if (manifest.blobs.length !== blobs.size) throw fail(`${blobs.size} blobs in the archive, ${manifest.blobs.length} in the manifest`);
   for (const b of manifest.blobs) if (blobs.get(b.key) !== b.sha256) throw fail(`blob ${b.key} differs from the manifest`);
   return manifest;
+}
+
+// Walks one tenant's audit chain as the application does (role app_user, that tenant set), so RLS fences the walk
+// to it. The caller's transaction runs as the owner with row_security on.
+export async function verifyTenantAuditChain(tx: Tx, tenantId: string): Promise<Awaited<ReturnType<typeof verifyAuditChain>>> {
+  await tx.execute(sql`select set_config('role', 'app_user', true), set_config('app.tenant_id', ${tenantId}, true)`);
+  const result = await verifyAuditChain(tx);
+  await tx.execute(sql`reset role`);
+  return result;
 }

@@ -1,7 +1,8 @@
 import { inngest } from '@/inngest/client';
 import { platformAlertRaised, tenantAlertRaised } from '@/lib/events/alerts';
 import { getAlertGate, type GateDecision } from '@/lib/alerts/gate';
-import { platformWebhookUrl, postSlackMessage, slackPayload, tenantWebhookUrl } from '@/lib/alerts/slack';
+import { postAlert } from '@/lib/alerts/post';
+import { platformWebhookUrl, slackPayload, tenantWebhookUrl } from '@/lib/alerts/slack';
 
 export type SlackAlertOutcome = GateDecision | 'no_webhook' | 'sent';
 
@@ -25,7 +26,7 @@ export const sendSlackAlert = inngest.createFunction(
     await step.run('post', async () => {
       const url = await webhook();
       if (!url) return;
-      await postSlackMessage(url, slackPayload({ title, text, severity }, tenantId ? `organization ${tenantId}` : 'platform'));
+      await postAlert(url, slackPayload({ title, text, severity }, tenantId ? `organization ${tenantId}` : 'platform'), 'Slack');
     });
     return { outcome: 'sent' };
   },

@@ -1,6 +1,7 @@
 import { inngest } from '@/inngest/client';
 import { getAlertGate, type GateDecision } from '@/lib/alerts/gate';
-import { alertWebhookConfig, pagerDutyEvent, postAlertWebhook } from '@/lib/alerts/webhook';
+import { postAlert } from '@/lib/alerts/post';
+import { alertWebhookConfig, pagerDutyEvent } from '@/lib/alerts/webhook';
 import { platformAlertRaised } from '@/lib/events/alerts';
 
 export type WebhookAlertOutcome = GateDecision | 'no_webhook' | 'sent';
@@ -20,7 +21,7 @@ export const sendWebhookAlert = inngest.createFunction(
     await step.run('post', async () => {
       const config = alertWebhookConfig();
       if (!config) return;
-      await postAlertWebhook(config.url, pagerDutyEvent(event.data, config.routingKey, new Date()));
+      await postAlert(config.url, pagerDutyEvent(event.data, config.routingKey, new Date()), 'alert webhook');
     });
     return { outcome: 'sent' };
   },
