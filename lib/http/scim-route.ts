@@ -1,4 +1,3 @@
-import { eq } from 'drizzle-orm';
 import { logAnonymousDenial, type RequestFacts } from '@/lib/audit/events';
 import { recordAuditEvent } from '@/lib/audit/record';
 import { tenants } from '@/lib/db/schema';
