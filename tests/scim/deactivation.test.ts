@@ -67,7 +67,7 @@ describe('SCIM deactivation', () => {
     expect(me.body.tenant).toBeNull();
     // Data is kept: the membership is still listed.
     const members = await call(membersRoute.GET, { path: '/api/v1/members?limit=100', as: owner });
-    expect(members.body.items.map((m: { id: string }) => m.id)).toContain(scimId);
+    expect(members.body.items.find((m: { id: string }) => m.id === scimId)).toMatchObject({ deactivated: true });
 
     const on = await setActive(true);
     expect(on.body.active).toBe(true);
