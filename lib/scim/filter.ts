@@ -1,8 +1,10 @@
 import { invalidFilter } from './errors';
 
 // A real parser for the subset of RFC 7644 §3.4.2.2 filters that identity providers send: comparisons joined by
-// `and`, optionally in parentheses. Operators: eq, co, sw. Anything else (or, not, ne, gt, pr, value paths like
-// emails[type eq "work"], ...) is refused with invalidFilter, never half-understood.
+// `and`, optionally in parentheses, and value filters on a multi-valued attribute (`members[value eq "id"]`, read
+// as `members.value eq "id"`). Operators: eq, co, sw. Anything else (or, not, ne, gt, pr, a sub-attribute after a
+// value filter, ...) is refused with invalidFilter, never half-understood. Whether an attribute can be filtered on
+// is for the resource to say.
 
 export type FilterOp = 'eq' | 'co' | 'sw';
 export type FilterValue = string | boolean | null;
@@ -20,7 +22,7 @@ const isSupportedOp = (op: string): op is FilterOp => op === 'eq' || op === 'co'
 const KNOWN_OPS = new Set<string>(['eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le', 'pr']);
 const CORE_PREFIX = /^urn:ietf:params:scim:schemas:core:2\.0:(user|group):/i;
 
-type Token = { kind: 'word'; text: string } | { kind: 'string'; text: string } | { kind: 'lparen' } | { kind: 'rparen' } | { kind: 'bracket' };
+type Token = { kind: 'word'; text: string } | { kind: 'string'; text: string } | { kind: 'lparen' } | { kind: 'rparen' } | { kind: 'lbracket' } | { kind: 'rbracket' };
 
 function readString(input: string, start: number): { text: string; end: number } {
   // A JSON string: the same escapes, so JSON.parse decodes it once its end is found.
@@ -52,7 +54,7 @@ function tokenize(input: string): Token[] {
       tokens.push({ kind: c === '(' ? 'lparen' : 'rparen' });
       i += 1;
     } else if (c === '[' || c === ']') {
-      tokens.push({ kind: 'bracket' });
+      tokens.push({ kind: c === '[' ? 'lbracket' : 'rbracket' });
       i += 1;
     } else if (c === '"') {
       const s = readString(input, i);
@@ -83,7 +85,12 @@ class Parser {
   private describe(t: Token | undefined): string {
     if (!t) return 'end of filter';
     if (t.kind === 'word' || t.kind === 'string') return `"${t.text}"`;
-    return t.kind === 'bracket' ? 'a bracket' : 'a parenthesis';
+    return t.kind === 'lbracket' || t.kind === 'rbracket' ? 'a bracket' : 'a parenthesis';
+  }
+
+  private peekWord(): string | null {
+    const t = this.tokens[this.pos];
+    return t?.kind === 'word' ? t.text.toLowerCase() : null;
   }
 
   private expression(): void {
@@ -112,10 +119,22 @@ class Parser {
     this.comparison();
   }
 
-  private comparison(): void {
+  private comparison(prefix = ''): void {
     const attrToken = this.tokens[this.pos];
     if (attrToken?.kind !== 'word') throw invalidFilter(`Expected an attribute name, found ${this.describe(attrToken)}`);
-    if (this.tokens[this.pos + 1]?.kind === 'bracket') throw invalidFilter('Value filters (attr[...]) are not supported in filters');
+    if (this.tokens[this.pos + 1]?.kind === 'lbracket') {
+      if (prefix) throw invalidFilter('Value filters cannot be nested');
+      const attr = attrToken.text.replace(CORE_PREFIX, '').toLowerCase();
+      this.pos += 2;
+      this.comparison(`${attr}.`);
+      while (this.peekWord() === 'and') {
+        this.pos += 1;
+        this.comparison(`${attr}.`);
+      }
+      if (this.tokens[this.pos]?.kind !== 'rbracket') throw invalidFilter(`The value filter of "${attrToken.text}" is not closed`);
+      this.pos += 1;
+      return;
+    }
     const opToken = this.tokens[this.pos + 1];
     if (opToken?.kind !== 'word') throw invalidFilter(`Expected an operator after "${attrToken.text}", found ${this.describe(opToken)}`);
     const op = opToken.text.toLowerCase();
@@ -123,7 +142,7 @@ class Parser {
     if (!isSupportedOp(op)) throw invalidFilter(`The "${op}" operator is not supported; use eq, co or sw`);
     const valueToken = this.tokens[this.pos + 2];
     this.pos += 3;
-    this.comparisons.push({ attr: attrToken.text.replace(CORE_PREFIX, '').toLowerCase(), op, value: valueOf(valueToken) });
+    this.comparisons.push({ attr: `${prefix}${attrToken.text.replace(CORE_PREFIX, '').toLowerCase()}`, op, value: valueOf(valueToken) });
     if (this.comparisons.length > MAX_COMPARISONS) throw invalidFilter(`A filter may hold at most ${MAX_COMPARISONS} comparisons`);
   }
 }

@@ -15,12 +15,18 @@ const MAX_MEMBERS_PER_REQUEST = 1_000;
 const GROUP_ATTRIBUTES = new Set(['schemas', 'id', 'meta', 'displayname', 'externalid', 'members']);
 
 function condition(c: Comparison): SQL {
+  if (c.attr === 'members.value') {
+    // `members[value eq "id"]`: does the group hold this member (identity providers check before adding).
+    if (typeof c.value !== 'string' || c.op !== 'eq') throw invalidFilter('members can only be filtered with members[value eq "<user id>"]');
+    if (!isUuid(c.value)) return sql`false`;
+    return sql`exists (select 1 from scim_group_members gm where gm.group_id = "scim_groups"."id" and gm.membership_id = ${c.value})`;
+  }
   if (c.attr === 'id') {
     if (typeof c.value === 'string' && c.op === 'eq') return isUuid(c.value) ? eq(scimGroups.id, c.value) : sql`false`;
     throw invalidFilter('id can only be compared with eq and a string');
   }
   const column = c.attr === 'displayname' ? sql`lower(${scimGroups.displayName})` : c.attr === 'externalid' ? sql`${scimGroups.externalId}` : null;
-  if (!column) throw invalidFilter(`Filtering Groups on "${c.attr}" is not supported (displayName, externalId, id)`);
+  if (!column) throw invalidFilter(`Filtering Groups on "${c.attr}" is not supported (displayName, externalId, id, members[value eq …])`);
   if (typeof c.value !== 'string') throw invalidFilter(`${c.attr} is compared with a string`);
   const value = c.attr === 'displayname' ? c.value.toLowerCase() : c.value;
   if (c.op === 'eq') return sql`${column} = ${value}`;

@@ -27,6 +27,10 @@ describe('SCIM filter parser', () => {
     expect(parseFilter('urn:ietf:params:scim:schemas:core:2.0:User:userName EQ "x"')).toEqual([{ attr: 'username', op: 'eq', value: 'x' }]);
     expect(parseFilter('userName eq "quote \\" and \\\\ backslash"')).toEqual([{ attr: 'username', op: 'eq', value: 'quote " and \\ backslash' }]);
     expect(parseFilter('emails.value eq "a@b.test"')).toEqual([{ attr: 'emails.value', op: 'eq', value: 'a@b.test' }]);
+    expect(parseFilter('id eq "g1" and members[value eq "u1"]')).toEqual([
+      { attr: 'id', op: 'eq', value: 'g1' },
+      { attr: 'members.value', op: 'eq', value: 'u1' },
+    ]);
   });
 
   it('refuses everything outside the supported subset with invalidFilter', () => {
@@ -41,6 +45,8 @@ describe('SCIM filter parser', () => {
       'userName eq "unterminated',
       'userName eq bare',
       'emails[type eq "work"].value eq "a"',
+      'members[value eq "a"',
+      'members[value[x eq "a"]]',
       '(userName eq "a"',
       'userName eq "a")',
       'userName eq "a" and',

@@ -65,6 +65,10 @@ describe('SCIM tenant isolation', () => {
     expect(all.body.Resources.map((u: { id: string }) => u.id)).not.toContain(b.userId);
     const groups = await scim(groupsRoute.GET, a.token.token, { path: '/Groups' });
     expect(groups.body.Resources.map((g: { id: string }) => g.id)).toEqual([a.groupId]);
+    // Azure AD checks membership with a value filter: A's own member is found, B's is not.
+    const holds = (userId: string) => scim(groupsRoute.GET, a.token.token, { path: `/Groups?filter=${encodeURIComponent(`id eq "${a.groupId}" and members[value eq "${userId}"]`)}&excludedAttributes=members` });
+    expect((await holds(a.userId)).body.totalResults).toBe(1);
+    expect((await holds(b.userId)).body.totalResults).toBe(0);
   });
 
   it("org A's token cannot change or delete org B's users and groups, nor add them to its groups", async () => {
@@ -149,6 +153,7 @@ describe('SCIM errors and paging', () => {
       expectScimError(await scim(usersRoute.GET, a.token.token, { path: `/Users?filter=${encodeURIComponent(filter)}` }), 400, 'invalidFilter');
     }
     expectScimError(await scim(groupsRoute.GET, a.token.token, { path: `/Groups?filter=${encodeURIComponent('members eq "x"')}` }), 400, 'invalidFilter');
+    expectScimError(await scim(usersRoute.GET, a.token.token, { path: `/Users?filter=${encodeURIComponent('emails[type eq "work"]')}` }), 400, 'invalidFilter');
   });
 
   it('refuses unknown attributes, bad bodies and bad PATCH paths with SCIM errors', async () => {
