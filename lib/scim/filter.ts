@@ -1,3 +1,4 @@
+import { findUnstorable } from '@/lib/http/body';
 import { invalidFilter } from './errors';
 
 // A real parser for the subset of RFC 7644 §3.4.2.2 filters that identity providers send: comparisons joined by
@@ -33,7 +34,8 @@ function readString(input: string, start: number): { text: string; end: number }
     else if (c === '"') {
       try {
         const text: unknown = JSON.parse(input.slice(start, i + 1));
-        if (typeof text === 'string') return { text, end: i + 1 };
+        // An escaped NUL or lone surrogate would reach PostgreSQL, which cannot compare it (a 500, not an answer).
+        if (typeof text === 'string' && findUnstorable(text) === null) return { text, end: i + 1 };
       } catch {
         break;
       }

@@ -53,6 +53,8 @@ describe('SCIM filter parser', () => {
       '',
       'x'.repeat(1001),
       'userName eq "a" ; drop table users',
+      'userName eq "nul \\u0000 inside"',
+      'userName eq "lone \\ud800 surrogate"',
     ]) {
       expect(refusal(() => parseFilter(bad)), bad).toEqual({ status: 400, scimType: 'invalidFilter' });
     }
