@@ -6,6 +6,7 @@ import * as resourceTypesRoute from '@/app/api/scim/v2/ResourceTypes/route';
 import * as tokenById from '@/app/api/v1/settings/scim/tokens/[id]/route';
 import * as tokensRoute from '@/app/api/v1/settings/scim/tokens/route';
 import * as mapGroup from '@/app/api/v1/settings/scim/groups/[id]/route';
+import * as membersRoute from '@/app/api/v1/members/route';
 import * as scimSettings from '@/app/api/v1/settings/scim/route';
 import { call, provision, signIn, uniqueEmail, type Identity } from '../helpers/http';
 import { addMember, roleIdsOf } from '../helpers/tenancy';
@@ -110,8 +111,31 @@ describe('SCIM tenant isolation', () => {
     expect(mapForeign.status).toBe(404);
     const settingsB = await call(scimSettings.GET, { path: '/api/v1/settings/scim', as: b.admin });
     expect(settingsB.body.groups.map((g: { id: string }) => g.id)).toEqual([b.groupId]);
+    // Nor use A's roles: they answer like roles that exist nowhere.
+    const rolesA = await roleIdsOf(a.admin);
+    const foreignDefault = await call(scimSettings.PATCH, { method: 'PATCH', path: '/api/v1/settings/scim', body: { defaultRoleId: rolesA.viewer }, as: b.admin });
+    const nowhereDefault = await call(scimSettings.PATCH, { method: 'PATCH', path: '/api/v1/settings/scim', body: { defaultRoleId: NOWHERE }, as: b.admin });
+    expect(foreignDefault.status).toBe(404);
+    expect(foreignDefault.body.error.message).toBe(nowhereDefault.body.error.message);
+    const foreignRole = await call(mapGroup.PATCH, { method: 'PATCH', path: '/x', params: { id: b.groupId }, body: { roleId: rolesA.viewer }, as: b.admin });
+    expect(foreignRole.status).toBe(404);
     // A's token still works.
     expect((await scim(usersRoute.GET, a.token.token, { path: '/Users' })).status).toBe(200);
+  });
+
+  it('never maps a group to the owner role, and sets the default role of new members', async () => {
+    const roles = await roleIdsOf(a.admin);
+    const owner = await call(mapGroup.PATCH, { method: 'PATCH', path: '/x', params: { id: a.groupId }, body: { roleId: roles.owner }, as: a.admin });
+    expect(owner.status).toBe(422);
+    expect((await call(scimSettings.PATCH, { method: 'PATCH', path: '/x', body: { defaultRoleId: roles.owner }, as: a.admin })).status).toBe(422);
+    const viewer = await call(scimSettings.PATCH, { method: 'PATCH', path: '/x', body: { defaultRoleId: roles.viewer }, as: a.admin });
+    expect(viewer.status).toBe(200);
+    expect(viewer.body.defaultRole).toEqual({ id: roles.viewer, name: 'Viewer' });
+    const user = await createUser(a.token.token, uniqueEmail('default-role'));
+    const settings = await call(scimSettings.GET, { path: '/x', as: a.admin });
+    expect(settings.body.defaultRole.id).toBe(roles.viewer);
+    const members = await call(membersRoute.GET, { path: '/api/v1/members?limit=100', as: a.admin });
+    expect(members.body.items.find((m: { id: string }) => m.id === user.id).role.key).toBe('viewer');
   });
 
   it('token management needs settings:manage', async () => {
