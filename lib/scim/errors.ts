@@ -48,6 +48,8 @@ export function scimErrorBody(status: number, detail: string, scimType?: ScimTyp
 export function fromAppError(err: AppError): ScimError {
   if (err.status === 422) return new ScimError(400, err.message, 'invalidValue', err.headers);
   if (err.code === 'invalid_json') return new ScimError(400, err.message, 'invalidSyntax', err.headers);
+  // A plan's member quota is not a passing overload: a 429 would only make the identity provider retry forever.
+  if (err.code === 'quota_exceeded') return new ScimError(403, err.message);
   return new ScimError(err.status, err.message, undefined, err.headers);
 }
 
