@@ -98,6 +98,11 @@ export function MembersTable({
                   <div className="chips chips-tight">
                     {m.twoFactorEnabled ? <Badge tone="green">2FA</Badge> : <Badge tone="gray" title="Signs in with a password only">No 2FA</Badge>}
                     {!m.emailVerified && <Badge tone="amber">Email not verified</Badge>}
+                    {m.deactivated && (
+                      <Badge tone="red" title="Deactivated by your identity provider (SCIM): no access until reactivated there">
+                        Deactivated
+                      </Badge>
+                    )}
                   </div>
                 </td>
                 <td data-label="Joined" className="muted nowrap">

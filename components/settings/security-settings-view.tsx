@@ -7,6 +7,7 @@ import { Alert, Card, PageHeader, Spinner } from '@/components/ui';
 import { api, errorMessage } from '@/lib/ui/api';
 import type { SecuritySettings } from '@/lib/ui/types';
 import { useResource } from '@/lib/ui/use-resource';
+import { ScimProvisioningSection } from './scim-provisioning';
 
 type MfaPolicy = SecuritySettings['mfa']['required'];
 
@@ -119,6 +120,7 @@ export function SecuritySettingsView() {
           <EmailSection value={settings.data.emailVerification.required} onSave={save} />
         </>
       )}
+      <ScimProvisioningSection />
     </>
   );
 }

@@ -8,6 +8,9 @@ type Entry = readonly [verb: Verb, object: string];
 
 const V = {
   accept: ['Accepted', 'accept'],
+  activate: ['Reactivated', 'reactivate'],
+  deactivate: ['Deactivated', 'deactivate'],
+  map: ['Mapped', 'map'],
   ask: ['Asked', 'ask'],
   cancel: ['Cancelled', 'cancel'],
   change: ['Changed', 'change'],
@@ -53,6 +56,22 @@ export const AUDIT_ACTIONS: Record<string, Entry> = {
   updateOrganizationSettings: [V.update, 'organization settings'],
   getSecuritySettings: [V.read, 'security settings'],
   updateSecuritySettings: [V.update, 'security settings'],
+  // SCIM provisioning: its settings, and what an identity provider did with a SCIM token
+  getScimSettings: [V.read, 'SCIM provisioning settings'],
+  updateScimSettings: [V.change, 'the default role for SCIM members'],
+  mapScimGroup: [V.map, 'a SCIM group to a role'],
+  listScimTokens: [V.list, 'SCIM tokens'],
+  createScimToken: [V.create, 'a SCIM token'],
+  revokeScimToken: [V.revoke, 'a SCIM token'],
+  'scim.createUser': [V.provision, 'a member through SCIM'],
+  'scim.updateUser': [V.update, 'a member through SCIM'],
+  'scim.deactivateUser': [V.deactivate, 'a member through SCIM'],
+  'scim.reactivateUser': [V.activate, 'a member through SCIM'],
+  'scim.deleteUser': [V.remove, 'a member through SCIM'],
+  'scim.createGroup': [V.create, 'a SCIM group'],
+  'scim.replaceGroup': [V.update, 'a SCIM group'],
+  'scim.updateGroup': [V.update, 'a SCIM group'],
+  'scim.deleteGroup': [V.delete, 'a SCIM group'],
   // members, roles, invitations, API keys
   listMembers: [V.list, 'members'],
   updateMember: [V.change, "a member's role"],

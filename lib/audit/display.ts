@@ -1,6 +1,6 @@
 import { eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { apiKeys, documents, invitations, memberships, roles, tasks, tenants, user } from '@/lib/db/schema';
+import { apiKeys, documents, invitations, memberships, roles, scimGroups, tasks, tenants, user } from '@/lib/db/schema';
 import { isUuid } from '@/lib/db/tenant';
 import type { Tx } from '@/lib/db/types';
 import { describeAuditAction } from './actions';
@@ -36,6 +36,7 @@ const TARGET_KIND: Record<string, string> = {
   tenant: 'the organization',
   identity: 'the organization',
   privacy: 'a data export',
+  'scim-groups': 'a SCIM group',
 };
 
 type Names = Map<string, string>;
@@ -62,6 +63,8 @@ async function namesOf(tx: Tx, type: string, ids: string[]): Promise<Names> {
       return pairs(await tx.select({ id: documents.id, name: documents.title }).from(documents).where(inArray(documents.id, ids)));
     case 'tasks':
       return pairs(await tx.select({ id: tasks.id, name: tasks.title }).from(tasks).where(inArray(tasks.id, ids)));
+    case 'scim-groups':
+      return pairs(await tx.select({ id: scimGroups.id, name: scimGroups.displayName }).from(scimGroups).where(inArray(scimGroups.id, ids)));
     case 'tenant':
     case 'identity':
       return pairs(await tx.select({ id: tenants.id, name: tenants.name }).from(tenants).where(inArray(tenants.id, ids)));
@@ -98,7 +101,7 @@ export async function describeAuditEntries(tx: Tx, entries: AuditEntry[]): Promi
       const keyName = e.actor.id ? keyNames.get(e.actor.id) : undefined;
       actor = keyName === undefined ? 'A deleted API key' : `API key “${keyName}”`;
     } else {
-      actor = e.actor.id === 'platform' ? 'Platform operator' : 'Reflex';
+      actor = e.actor.id === 'platform' ? 'Platform operator' : e.actor.id?.startsWith('scim:') ? `SCIM provisioning${e.actor.label ? ` (token “${e.actor.label}”)` : ''}` : 'Reflex';
     }
     // Only a target that can be named adds anything: "Created a role" already says what kind of thing it was.
     const type = e.target?.id ? e.target.type : null;

@@ -93,7 +93,7 @@ async function resolveSession(req: Request): Promise<Principal | null> {
 // switch; a user with no organization stays without one until they create or join one.
 async function pickDefaultTenant(sessionId: string, userId: string): Promise<string | null> {
   const db = await getDb();
-  const [first] = await queryRows<{ tenant_id: string }>(db, sql`select tenant_id from reflex_user_tenants(${userId}) limit 1`);
+  const [first] = await queryRows<{ tenant_id: string }>(db, sql`select tenant_id from reflex_user_active_tenants(${userId}) limit 1`);
   if (!first) return null;
   await db.update(sessionTable).set({ activeTenantId: first.tenant_id }).where(eq(sessionTable.id, sessionId));
   return first.tenant_id;

@@ -40,6 +40,7 @@ const accessRowSchema = z.object({
   revoked_at: z.coerce.date().nullable(),
   role_key: z.string().nullable(),
   permissions: z.array(z.string()).nullable(),
+  deactivated_at: z.coerce.date().nullable(),
   security: z.unknown(),
 });
 type AccessRow = z.infer<typeof accessRowSchema>;
@@ -60,7 +61,7 @@ export function accessQuery(principal: Principal): SQL {
   const keyJoin = principal.kind === 'apiKey' ? sql`left join ${apiKeys} on ${apiKeys.id} = ${principal.keyId}` : sql``;
   const member = principal.kind === 'apiKey' ? sql`${apiKeys.createdBy}` : sql`${principal.userId}::uuid`;
   return sql`select ${tenants.plan} as plan, ${tenants.status} as status, ${key}, ${roles.key} as role_key, ${roles.permissions} as permissions,
-    ${tenants.settings}->'security' as security
+    ${memberships.deactivatedAt} as deactivated_at, ${tenants.settings}->'security' as security
     from ${tenants} ${keyJoin}
     left join ${memberships} on ${memberships.userId} = ${member}
     left join ${roles} on ${roles.id} = ${memberships.roleId}
@@ -75,6 +76,8 @@ function userAccess(userId: string, tenantId: string, row: AccessRow | undefined
   if (!row) throw notFound('Organization');
   checkTenant(row);
   if (!row.role_key || !row.permissions) throw notFound('Organization');
+  // Deactivated by the organization's identity provider (SCIM): refused until it reactivates them.
+  if (row.deactivated_at) throw new AppError('forbidden', 'Your access to this organization has been deactivated by its administrator');
   const permissions = new Set(toPermissions(row.permissions));
   return {
     tenantId,
@@ -98,6 +101,7 @@ async function keyAccess(tx: Tx, keyId: string, tenantId: string, row: AccessRow
   if (!row.created_by || !row.permissions) {
     throw new AppError('unauthenticated', 'The member who created this API key has left the organization');
   }
+  if (row.deactivated_at) throw new AppError('unauthenticated', 'The member who created this API key has been deactivated in this organization');
   const held = new Set(toPermissions(row.permissions));
   const permissions = toPermissions(row.scopes).filter((p) => held.has(p));
   if (!row.last_used_at || now - row.last_used_at.getTime() > LAST_USED_PRECISION_MS) {

@@ -17,6 +17,7 @@ export const memberSchema = z
     email: z.string(),
     emailVerified: z.boolean(),
     twoFactorEnabled: z.boolean(),
+    deactivated: z.boolean().describe('Deactivated by the identity provider (SCIM): no access to this organization until reactivated'),
     role: z.object({ id: z.uuid(), key: z.string(), name: z.string() }),
     createdAt: z.iso.datetime(),
   })
@@ -34,6 +35,7 @@ function memberQuery(tx: Tx) {
       email: user.email,
       emailVerified: user.emailVerified,
       twoFactorEnabled: user.twoFactorEnabled,
+      deactivatedAt: memberships.deactivatedAt,
       roleId: roles.id,
       roleKey: roles.key,
       roleName: roles.name,
@@ -54,6 +56,7 @@ function toMember(r: MemberRow): z.infer<typeof memberSchema> {
     email: r.email,
     emailVerified: r.emailVerified,
     twoFactorEnabled: r.twoFactorEnabled,
+    deactivated: r.deactivatedAt !== null,
     role: { id: r.roleId, key: r.roleKey, name: r.roleName },
     createdAt: r.createdAt.toISOString(),
   };

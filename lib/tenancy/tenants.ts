@@ -111,7 +111,7 @@ export async function createTenant(input: NewTenant) {
 export async function listUserTenants(userId: string): Promise<z.infer<typeof tenantSummarySchema>[]> {
   const rows = await queryRows<{ tenant_id: string; slug: string; name: string; plan: string; status: string; role_key: string; role_name: string }>(
     await getDb(),
-    sql`select * from reflex_user_tenants(${userId})`,
+    sql`select * from reflex_user_active_tenants(${userId})`,
   );
   return rows.map((r) =>
     tenantSummarySchema.parse({

@@ -9,6 +9,8 @@ import type { sessionSchema } from '@/lib/auth/sessions';
 import type { securitySettingsSchema } from '@/lib/tenancy/security-policy';
 import type { organizationSettingsSchema } from '@/lib/settings/organization';
 import type { privacyExportSchema } from '@/lib/privacy/export';
+import type { createdScimTokenSchema, scimTokenSchema } from '@/lib/scim/tokens';
+import type { scimGroupMappingSchema, scimSettingsSchema } from '@/lib/scim/settings';
 
 // Response shapes for the browser, inferred from the same zod schemas the API validates with (type-only
 // imports: nothing server-side reaches the client bundle).
@@ -25,6 +27,10 @@ export type SessionItem = z.infer<typeof sessionSchema>;
 export type SecuritySettings = z.infer<typeof securitySettingsSchema>;
 export type OrganizationSettings = z.infer<typeof organizationSettingsSchema>;
 export type PrivacyExport = z.infer<typeof privacyExportSchema>;
+export type ScimToken = z.infer<typeof scimTokenSchema>;
+export type CreatedScimToken = z.infer<typeof createdScimTokenSchema>;
+export type ScimSettings = z.infer<typeof scimSettingsSchema>;
+export type ScimGroupMapping = z.infer<typeof scimGroupMappingSchema>;
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;

@@ -202,6 +202,27 @@ const FIXTURES: Record<string, Fixture> = {
     newRow: (t) => ({ tenant_id: t.id, scope: 'me', requested_by: t.ownerUserId, sections_total: 6, expires_at: sql`now() + interval '7 days'` }),
     update: () => ({ status: 'building' }),
   },
+  scim_tokens: {
+    newRow: (t) => ({ tenant_id: t.id, name: 'Matrix SCIM token', prefix: 'rfx_scim_matr', token_hash: randomBytes(32).toString('hex'), created_by: t.ownerUserId }),
+    update: () => ({ name: 'Renamed SCIM token' }),
+  },
+  scim_groups: {
+    newRow: (t) => ({ tenant_id: t.id, display_name: `Matrix group ${short()}`, role_id: t.roles.viewer ?? null }),
+    update: () => ({ display_name: `Renamed group ${short()}` }),
+  },
+  scim_group_members: {
+    // Keyed by (group, membership): each new row takes a member of the tenant not yet in the seeded group (the
+    // owner first, then the seeded membership). Under another tenant's RLS the lookup finds nothing.
+    key: 'membership_id',
+    newRow: (t) => ({
+      tenant_id: t.id,
+      group_id: parent(t, 'scim_groups'),
+      membership_id: sql`(select m.id from memberships m where m.tenant_id = ${t.id}
+        and not exists (select 1 from scim_group_members g where g.membership_id = m.id and g.group_id = ${parent(t, 'scim_groups')})
+        order by m.created_at, m.id limit 1)`,
+    }),
+    update: () => ({ created_at: sql`now()` }),
+  },
 };
 
 const toSql = (v: Value): SQL => (v instanceof SQL ? v : sql`${v}`);

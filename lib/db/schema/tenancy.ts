@@ -1,7 +1,14 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, jsonb, pgPolicy, pgTable, text, timestamp, unique, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { boolean, check, index, jsonb, pgPolicy, pgTable, text, timestamp, unique, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { appUser, currentTenant, tenantIdColumn, tenantPolicy, timestamps } from './helpers';
 import { user } from './auth';
+
+export interface ScimName {
+  givenName?: string;
+  familyName?: string;
+  formatted?: string;
+  displayName?: string;
+}
 
 export const PLANS = ['standard', 'professional', 'enterprise'] as const;
 export const TENANT_STATUSES = ['active', 'suspended'] as const;
@@ -56,11 +63,21 @@ export const memberships = pgTable(
     roleId: uuid('role_id')
       .notNull()
       .references(() => roles.id, { onDelete: 'restrict' }),
+    // Set by SCIM (`active: false`): the membership and its data stay, but the access check refuses it, so the
+    // member's sessions and API keys stop working in this organization until it is cleared again.
+    deactivatedAt: timestamp('deactivated_at', { withTimezone: true }),
+    // The identity provider's view of this member (SCIM): its own id for them, and the userName and name parts it
+    // sent. Stored per organization: the Reflex account (email, name) may belong to other organizations too.
+    externalId: text('external_id'),
+    scimUserName: text('scim_user_name'),
+    scimName: jsonb('scim_name').$type<ScimName>(),
     ...timestamps,
   },
   (t) => [
     unique('memberships_tenant_user_uq').on(t.tenantId, t.userId),
     index('memberships_user_idx').on(t.userId),
+    uniqueIndex('memberships_tenant_external_id_uq').on(t.tenantId, t.externalId).where(sql`external_id is not null`),
+    uniqueIndex('memberships_tenant_scim_user_name_uq').on(t.tenantId, sql`lower(scim_user_name)`).where(sql`scim_user_name is not null`),
     tenantPolicy('memberships'),
   ],
 );
