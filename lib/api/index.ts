@@ -20,3 +20,4 @@ import './privacy';
 import './dashboard';
 
 export { listOperations } from '@/lib/http/operation';
+import './billing';

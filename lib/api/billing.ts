@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { billingViewSchema, invoiceSchema, issueInvoiceSchema } from '@/lib/billing/accounts';
+import { defineOperation } from '@/lib/http/operation';
+import { idParams } from './common';
+
+export const getBillingOp = defineOperation({
+  id: 'getBilling',
+  method: 'GET',
+  path: '/api/v1/billing',
+  summary: "The organization's plan, seats, price per seat, billing status (active, past_due, suspended) and invoices",
+  tag: 'billing',
+  auth: 'tenant',
+  permission: 'settings:manage',
+  response: billingViewSchema,
+});
+
+export const getTenantBillingOp = defineOperation({
+  id: 'getTenantBillingAsOperator',
+  method: 'GET',
+  path: '/api/platform/tenants/{id}/billing',
+  summary: "Operators: a tenant's billing status, seats and invoices",
+  tag: 'platform',
+  auth: 'platform',
+  params: idParams,
+  response: billingViewSchema,
+});
+
+export const issueInvoiceOp = defineOperation({
+  id: 'issueInvoiceAsOperator',
+  method: 'POST',
+  path: '/api/platform/tenants/{id}/invoices',
+  summary:
+    "Operators (manual billing): start billing a tenant if it is not yet billed and issue this month's invoice, or " +
+    "next month's (period=next: a prepayment). Seats are the active members now; due in 7 days. 409 when that month's invoice exists.",
+  tag: 'platform',
+  auth: 'platform',
+  params: idParams,
+  body: issueInvoiceSchema,
+  response: invoiceSchema,
+  status: 201,
+});
+
+export const payInvoiceOp = defineOperation({
+  id: 'payInvoiceAsOperator',
+  method: 'POST',
+  path: '/api/platform/tenants/{id}/invoices/{invoiceId}/pay',
+  summary: 'Operators (manual billing): mark an invoice paid. A past-due or suspended tenant with nothing else overdue is active again at once.',
+  tag: 'platform',
+  auth: 'platform',
+  params: z.strictObject({ id: z.uuid(), invoiceId: z.uuid() }),
+  response: billingViewSchema,
+});
