@@ -231,3 +231,16 @@ export async function ensureMonthInvoice(tx: Tx, now: Date): Promise<void> {
   const [existing] = await tx.select({ id: billingInvoices.id }).from(billingInvoices).where(eq(billingInvoices.periodStart, monthStart(now))).limit(1);
   if (!existing) await issueInvoice(tx, { period: 'current' }, 'billing', now);
 }
+
+export const billingNoticeSchema = z.object({
+  status: z.enum(BILLING_STATUSES),
+  suspendOn: z.iso.datetime().nullable(),
+});
+
+/** What every member sees in the app's banner: past due (with the suspension date) or suspended. */
+export async function getBillingNotice(tx: Tx): Promise<z.infer<typeof billingNoticeSchema>> {
+  const account = await accountRow(tx);
+  if (!account || account.status === 'active') return { status: 'active', suspendOn: null };
+  const suspendOn = account.status === 'past_due' && account.pastDueSince ? addDays(account.pastDueSince, GRACE_DAYS).toISOString() : null;
+  return { status: account.status, suspendOn };
+}

@@ -9,6 +9,7 @@ import type { sessionSchema } from '@/lib/auth/sessions';
 import type { securitySettingsSchema } from '@/lib/tenancy/security-policy';
 import type { organizationSettingsSchema } from '@/lib/settings/organization';
 import type { privacyExportSchema } from '@/lib/privacy/export';
+import type { billingViewSchema, invoiceSchema } from '@/lib/billing/accounts';
 
 // Response shapes for the browser, inferred from the same zod schemas the API validates with (type-only
 // imports: nothing server-side reaches the client bundle).
@@ -29,3 +30,5 @@ export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
+export type Billing = z.infer<typeof billingViewSchema>;
+export type Invoice = z.infer<typeof invoiceSchema>;
