@@ -19,6 +19,7 @@ import { runBillingClock } from '@/lib/billing/clock';
 import { addDays } from '@/lib/billing/plans';
 import { auditLog, emailDeliveries } from '@/lib/db/schema';
 import { withTenant } from '@/lib/db/tenant';
+import { renderEmail } from '@/lib/email/render';
 import { resetEnvForTests } from '@/lib/env';
 import { call, provision } from '../helpers/http';
 
@@ -62,6 +63,17 @@ describe('the grace period, as a pure decision', () => {
     expect(decideDunning({ ...pastDue, remindersSent: 2 }, addDays(since, 6))).toMatchObject({ notice: 'final_reminder', remindersSent: 3 });
     expect(decideDunning({ ...pastDue, remindersSent: 3 }, addDays(since, 6.99)).suspend).toBe(false);
     expect(decideDunning({ ...pastDue, remindersSent: 3 }, addDays(since, 7))).toMatchObject({ notice: 'suspended', suspend: true });
+  });
+
+  it('words each notice for the people who can pay', async () => {
+    const base = { template: 'billing-notice' as const, to: 'owner@example.com', brand: 'Acme', amount: '$130.00', suspendOn: '2026-03-08T10:00:00.000Z', url: 'http://localhost:3000/app/settings/organization#billing' };
+    const first = await renderEmail({ ...base, stage: 'payment_failed' });
+    expect(first.subject).toBe('Payment for Acme is overdue');
+    expect(first.text).toContain('$130.00');
+    expect(first.text).toContain('Sun, 08 Mar 2026');
+    const last = await renderEmail({ ...base, stage: 'suspended' });
+    expect(last.subject).toBe('Acme is suspended for an unpaid invoice');
+    expect(last.text).toContain('Nothing has been deleted');
   });
 
   it('sends only the latest notice owed after a long pause, and nothing for an active organization', () => {
