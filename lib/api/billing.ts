@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { billingViewSchema, invoiceSchema, issueInvoiceSchema } from '@/lib/billing/accounts';
+import { redirectSchema } from '@/lib/billing/stripe';
+import { webhookResultSchema } from '@/lib/billing/stripe-webhook';
 import { defineOperation } from '@/lib/http/operation';
 import { idParams } from './common';
 
@@ -49,4 +51,43 @@ export const payInvoiceOp = defineOperation({
   auth: 'platform',
   params: z.strictObject({ id: z.uuid(), invoiceId: z.uuid() }),
   response: billingViewSchema,
+});
+
+export const startCheckoutOp = defineOperation({
+  id: 'startBillingCheckout',
+  method: 'POST',
+  path: '/api/v1/billing/checkout',
+  summary:
+    'Subscribe by card: a Stripe Checkout page for one seat per active member at the plan price (redirect the browser to `url`). ' +
+    '400 when card payments are not configured on this server; 409 when a subscription exists (use the portal).',
+  tag: 'billing',
+  auth: 'tenant',
+  permission: 'settings:manage',
+  // Paying is how a suspended organization gets back.
+  whenSuspended: 'allow',
+  response: redirectSchema,
+});
+
+export const openPortalOp = defineOperation({
+  id: 'openBillingPortal',
+  method: 'POST',
+  path: '/api/v1/billing/portal',
+  summary: "Stripe's Customer Portal for cards and invoices (redirect the browser to `url`)",
+  tag: 'billing',
+  auth: 'tenant',
+  permission: 'settings:manage',
+  whenSuspended: 'allow',
+  response: redirectSchema,
+});
+
+export const stripeWebhookOp = defineOperation({
+  id: 'receiveStripeWebhook',
+  method: 'POST',
+  path: '/api/billing/stripe/webhook',
+  summary:
+    "Stripe's webhook (checkout.session.completed, invoice.paid, invoice.payment_failed, customer.subscription.deleted), " +
+    'verified with STRIPE_WEBHOOK_SECRET; each event is processed once. 404 when Stripe is not configured, 400 for a bad signature.',
+  tag: 'billing',
+  auth: 'none',
+  response: webhookResultSchema,
 });

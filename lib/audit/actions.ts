@@ -15,6 +15,7 @@ const V = {
   create: ['Created', 'create'],
   delete: ['Deleted', 'delete'],
   download: ['Downloaded', 'download'],
+  end: ['Ended', 'end'],
   enable: ['Enabled', 'enable'],
   erase: ['Erased', 'erase'],
   export: ['Exported', 'export'],
@@ -28,6 +29,7 @@ const V = {
   purge: ['Purged', 'purge'],
   reactivate: ['Reactivated', 'reactivate'],
   read: ['Viewed', 'view'],
+  receive: ['Received', 'receive'],
   record: ['Recorded', 'record'],
   remove: ['Removed', 'remove'],
   rename: ['Renamed', 'rename'],
@@ -40,6 +42,7 @@ const V = {
   search: ['Searched', 'search'],
   signIn: ['Signed in', 'sign in'],
   signOut: ['Signed out', 'sign out'],
+  subscribe: ['Subscribed', 'subscribe'],
   suspend: ['Suspended', 'suspend'],
   switch: ['Switched', 'switch'],
   update: ['Updated', 'update'],
@@ -121,6 +124,9 @@ export const AUDIT_ACTIONS: Record<string, Entry> = {
   getTenantBillingAsOperator: [V.read, 'billing (operator)'],
   issueInvoiceAsOperator: [V.issue, 'an invoice (operator)'],
   payInvoiceAsOperator: [V.record, 'a payment (operator)'],
+  startBillingCheckout: [V.open, 'card checkout'],
+  openBillingPortal: [V.open, 'the billing portal'],
+  receiveStripeWebhook: [V.receive, 'a payment notice from Stripe'],
   // operators and the platform
   provisionTenant: [V.provision, 'the organization'],
   updateTenantAsOperator: [V.update, 'the organization (operator)'],
@@ -143,6 +149,9 @@ export const AUDIT_ACTIONS: Record<string, Entry> = {
   'billing.pastDue': [V.mark, 'the organization past due'],
   'billing.suspended': [V.suspend, 'the organization for an unpaid invoice'],
   'billing.reactivated': [V.reactivate, 'the organization'],
+  'billing.subscribed': [V.subscribe, 'to a paid plan'],
+  'billing.subscriptionEnded': [V.end, 'the subscription'],
+  'billing.seatsChanged': [V.change, 'the number of paid seats'],
 };
 
 function sentence(verb: string, object: string): string {

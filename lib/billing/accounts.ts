@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordAuditEvent } from '@/lib/audit/record';
-import { billingAccounts, billingInvoices, BILLING_STATUSES, INVOICE_STATUSES, memberships, roles, tenants, user } from '@/lib/db/schema';
+import { billingAccounts, billingInvoices, BILLING_PROVIDERS, BILLING_STATUSES, INVOICE_STATUSES, memberships, roles, tenants, user } from '@/lib/db/schema';
 import { queryRows } from '@/lib/db/sql';
 import { getDb } from '@/lib/db/client';
 import type { Tx } from '@/lib/db/types';
@@ -30,6 +30,10 @@ export const invoiceSchema = z
 export const billingViewSchema = z
   .object({
     enabled: z.boolean(),
+    provider: z.enum(BILLING_PROVIDERS).nullable(),
+    // Whether this server can take card payments (Stripe configured): the UI offers Checkout and the portal.
+    cardPayments: z.boolean(),
+    subscribed: z.boolean(),
     status: z.enum(BILLING_STATUSES),
     plan: z.string(),
     seatPriceCents: z.number().int(),
@@ -69,6 +73,9 @@ export async function getBillingView(tx: Tx, now = new Date()): Promise<BillingV
   const invoices = await tx.select().from(billingInvoices).orderBy(desc(billingInvoices.periodStart)).limit(24);
   return {
     enabled: account !== null,
+    provider: account?.provider ?? null,
+    cardPayments: Boolean(getEnv().STRIPE_SECRET_KEY),
+    subscribed: Boolean(account?.stripeSubscriptionId),
     status: account?.status ?? 'active',
     plan: tenant.plan,
     seatPriceCents: price,
@@ -105,6 +112,8 @@ export async function issueInvoice(tx: Tx, input: z.infer<typeof issueInvoiceSch
   if (inserted.length > 0) {
     await recordAuditEvent(tx, { action: 'billing.enabled', actor: actorOf(by), target: { type: 'billing', id: tenant.id }, metadata: { provider: 'manual' } });
   }
+  const [account] = await tx.select({ provider: billingAccounts.provider }).from(billingAccounts).limit(1);
+  if (account?.provider === 'stripe') throw new AppError('conflict', 'This organization pays by card: Stripe issues its invoices');
   const periodStart = monthStart(now, input.period === 'next' ? 1 : 0);
   const seats = await countSeats(tx);
   const unitPriceCents = SEAT_PRICE_CENTS[tenant.plan];
@@ -227,7 +236,8 @@ export async function tenantsToBill(): Promise<string[]> {
 
 /** The month's invoice of a billed organization, issued by the billing clock on the first hour it runs in the month. */
 export async function ensureMonthInvoice(tx: Tx, now: Date): Promise<void> {
-  if (!(await accountRow(tx))) return;
+  const account = await accountRow(tx);
+  if (!account || account.provider !== 'manual') return;
   const [existing] = await tx.select({ id: billingInvoices.id }).from(billingInvoices).where(eq(billingInvoices.periodStart, monthStart(now))).limit(1);
   if (!existing) await issueInvoice(tx, { period: 'current' }, 'billing', now);
 }

@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { check, date, index, integer, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { check, date, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { tenantIdColumn, tenantPolicy, timestamps } from './helpers';
 import { tenants } from './tenancy';
 
-export const BILLING_PROVIDERS = ['manual'] as const;
+export const BILLING_PROVIDERS = ['manual', 'stripe'] as const;
 export const BILLING_STATUSES = ['active', 'past_due', 'suspended'] as const;
 export const INVOICE_STATUSES = ['open', 'paid', 'void'] as const;
 
@@ -22,11 +22,16 @@ export const billingAccounts = pgTable(
     suspendedAt: timestamp('suspended_at', { withTimezone: true }),
     // How many dunning reminders went out for the current past-due period (day 0, 3 and 6).
     remindersSent: integer('reminders_sent').notNull().default(0),
+    stripeCustomerId: text('stripe_customer_id'),
+    stripeSubscriptionId: text('stripe_subscription_id'),
+    // The seat count last sent to the Stripe subscription (prorated changes are pushed by the billing clock).
+    stripeSeats: integer('stripe_seats'),
     ...timestamps,
   },
   (t) => [
+    uniqueIndex('billing_accounts_stripe_customer_uq').on(t.stripeCustomerId),
     check('billing_accounts_status_check', sql`status in ('active', 'past_due', 'suspended')`),
-    check('billing_accounts_provider_check', sql`provider in ('manual')`),
+    check('billing_accounts_provider_check', sql`provider in ('manual', 'stripe')`),
     tenantPolicy('billing_accounts'),
   ],
 );
@@ -48,13 +53,38 @@ export const billingInvoices = pgTable(
     // Set when the due date passed unpaid (the manual provider's "payment failed").
     failedAt: timestamp('failed_at', { withTimezone: true }),
     paidAt: timestamp('paid_at', { withTimezone: true }),
+    // Stripe's invoice id, and the creation time of the newest Stripe event applied to it: an older event arriving
+    // late (webhooks are not ordered) never overwrites a newer state.
+    providerInvoiceId: text('provider_invoice_id'),
+    providerEventAt: timestamp('provider_event_at', { withTimezone: true }),
     ...timestamps,
   },
   (t) => [
-    unique('billing_invoices_tenant_period_uq').on(t.tenantId, t.periodStart),
+    // One manual invoice per month; Stripe's (prorations included) are keyed by their own id.
+    uniqueIndex('billing_invoices_tenant_period_uq').on(t.tenantId, t.periodStart).where(sql`provider_invoice_id is null`),
+    uniqueIndex('billing_invoices_provider_uq').on(t.tenantId, t.providerInvoiceId),
     index('billing_invoices_tenant_status_idx').on(t.tenantId, t.status, t.dueAt),
     check('billing_invoices_status_check', sql`status in ('open', 'paid', 'void')`),
     check('billing_invoices_amount_check', sql`amount_cents >= 0 and seats >= 0 and unit_price_cents >= 0`),
     tenantPolicy('billing_invoices'),
   ],
+);
+
+// Stripe webhook deliveries, stored once by event id before they are processed: a redelivery is recognised, and an
+// event that failed to process can be replayed from here. Platform data (the organization is found from the event),
+// reached only through the app_auth path.
+export const billingEvents = pgTable(
+  'billing_events',
+  {
+    id: text('id').primaryKey(),
+    type: text('type').notNull(),
+    tenantId: uuid('tenant_ref').references(() => tenants.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+    processedAt: timestamp('processed_at', { withTimezone: true }),
+    outcome: text('outcome'),
+    // What processing needs (object id, customer, status, amounts), never the whole payload: no personal data here.
+    summary: jsonb('summary').notNull(),
+  },
+  (t) => [index('billing_events_received_idx').on(t.receivedAt), index('billing_events_tenant_idx').on(t.tenantId)],
 );
