@@ -93,6 +93,9 @@ export const envSchema = z.object({
   STRIPE_PRICE_ENTERPRISE: optionalSecret,
   // Tests and local development only: Stripe's API at another address (a wire-format fake), e.g. http://127.0.0.1:12111.
   STRIPE_API_BASE: optionalUrl,
+  // Staging drills and end-to-end tests only: lets an operator run the billing clock as of a chosen time
+  // (POST /api/platform/billing/run with "at"), to walk the grace period without waiting seven days.
+  BILLING_CLOCK_SIMULATION: bool,
   ALERT_WEBHOOK_ROUTING_KEY: optionalSecret,
   // Service-level objectives, evaluated every 5 minutes over the requests and runs since the previous evaluation
   // (lib/slo). A window with fewer than SLO_MIN_REQUESTS requests (SLO_MIN_PIPELINE_RUNS runs) is not judged.

@@ -91,3 +91,22 @@ export const stripeWebhookOp = defineOperation({
   auth: 'none',
   response: webhookResultSchema,
 });
+
+export const runBillingClockSchema = z.strictObject({
+  tenantId: z.uuid().optional(),
+  // A simulated time: accepted only when BILLING_CLOCK_SIMULATION=1 (staging drills, end-to-end tests).
+  at: z.iso.datetime().optional(),
+});
+
+export const runBillingClockOp = defineOperation({
+  id: 'runBillingClockAsOperator',
+  method: 'POST',
+  path: '/api/platform/billing/run',
+  summary:
+    'Operators: run the billing clock now (invoices, due dates, reminders, suspension, seat sync) for one tenant or all billed tenants, ' +
+    'e.g. after a webhook outage. `at` simulates a time and needs BILLING_CLOCK_SIMULATION=1.',
+  tag: 'platform',
+  auth: 'platform',
+  body: runBillingClockSchema,
+  response: z.object({ statuses: z.record(z.string(), z.string()) }),
+});

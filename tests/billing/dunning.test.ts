@@ -5,6 +5,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as payRoute from '@/app/api/platform/tenants/[id]/invoices/[invoiceId]/pay/route';
 import * as invoicesRoute from '@/app/api/platform/tenants/[id]/invoices/route';
+import * as runClockRoute from '@/app/api/platform/billing/run/route';
 import * as tenantBillingRoute from '@/app/api/platform/tenants/[id]/billing/route';
 import * as apiKeysRoute from '@/app/api/v1/api-keys/route';
 import * as apiKeyById from '@/app/api/v1/api-keys/[id]/route';
@@ -197,5 +198,25 @@ describe('manual billing end to end', () => {
     const view = await call(tenantBillingRoute.GET, { path: `/api/platform/tenants/${a.tenantId}/billing`, params: { id: a.tenantId }, headers: platform });
     const now = new Date();
     expect(view.body.invoices[0].periodStart).toBe(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)).toISOString().slice(0, 10));
+  });
+
+  it('lets an operator run the clock now, and at a simulated time only where simulation is switched on', async () => {
+    const org = await provision();
+    const issued = await call(invoicesRoute.POST, { method: 'POST', path: `/api/platform/tenants/${org.tenantId}/invoices`, params: { id: org.tenantId }, body: {}, headers: platform });
+    const late = addDays(new Date(issued.body.dueAt), 1).toISOString();
+    const refused = await call(runClockRoute.POST, { method: 'POST', path: '/api/platform/billing/run', body: { tenantId: org.tenantId, at: late }, headers: platform });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.message).toMatch(/BILLING_CLOCK_SIMULATION/);
+    const now = await call(runClockRoute.POST, { method: 'POST', path: '/api/platform/billing/run', body: { tenantId: org.tenantId }, headers: platform });
+    expect(now.body.statuses[org.tenantId]).toBe('active');
+    process.env.BILLING_CLOCK_SIMULATION = '1';
+    resetEnvForTests();
+    try {
+      const simulated = await call(runClockRoute.POST, { method: 'POST', path: '/api/platform/billing/run', body: { tenantId: org.tenantId, at: late }, headers: platform });
+      expect(simulated.body.statuses[org.tenantId]).toBe('past_due');
+    } finally {
+      delete process.env.BILLING_CLOCK_SIMULATION;
+      resetEnvForTests();
+    }
   });
 });

@@ -1,7 +1,10 @@
 'use client';
 
+import { useState } from 'react';
 import { Time } from '@/components/time';
+import { useToast } from '@/components/toast';
 import { Alert, Badge, Card, Spinner, type BadgeTone } from '@/components/ui';
+import { api, errorMessage } from '@/lib/ui/api';
 import { formatDate, pluralize } from '@/lib/ui/format';
 import type { Billing, Invoice } from '@/lib/ui/types';
 import { useResource } from '@/lib/ui/use-resource';
@@ -38,14 +41,41 @@ function StatusLine({ billing }: { billing: Billing }) {
   return null;
 }
 
-// Plan, seats and invoices. Billing is by invoice (the manual provider): an operator records each payment, and a
-// paid invoice lifts a suspension at once.
+// Stripe's hosted pages: the server creates the session, the browser goes there and comes back to this card.
+function CardPaymentAction({ billing }: { billing: Billing }) {
+  const toast = useToast();
+  const [busy, setBusy] = useState(false);
+  if (!billing.cardPayments || (billing.provider === 'manual' && billing.enabled)) return null;
+  const portal = billing.subscribed;
+  async function go() {
+    setBusy(true);
+    try {
+      const { url } = await api<{ url: string }>(portal ? '/api/v1/billing/portal' : '/api/v1/billing/checkout', { method: 'POST', body: {} });
+      window.location.assign(url);
+    } catch (err) {
+      toast(errorMessage(err), 'error');
+      setBusy(false);
+    }
+  }
+  return (
+    <button type="button" className={portal ? 'btn btn-secondary' : 'btn btn-primary'} onClick={() => void go()} disabled={busy}>
+      {busy ? 'Opening…' : portal ? 'Manage cards and invoices' : 'Subscribe by card'}
+    </button>
+  );
+}
+
+// Plan, seats and invoices. By card (Stripe Checkout and the Customer Portal) when the server has Stripe, else by
+// invoice (an operator records each payment). A payment lifts a suspension at once.
 export function BillingCard() {
   const billing = useResource<Billing>('/api/v1/billing');
   const data = billing.data;
   return (
     <section id="billing">
-      <Card title="Plan and billing" description="Prepaid monthly, per active member. Invoices are due 7 days after they are issued.">
+      <Card
+        title="Plan and billing"
+        description="Prepaid monthly, per active member. A missed payment leaves 7 days of grace before the organization becomes read-only."
+        actions={data ? <CardPaymentAction billing={data} /> : undefined}
+      >
         {billing.error && <Alert tone="error">{billing.error}</Alert>}
         {!data ? (
           !billing.error && <Spinner label="Loading billing" />
@@ -71,7 +101,9 @@ export function BillingCard() {
               </div>
             </dl>
             {!data.enabled ? (
-              <p className="muted">This organization is not billed yet. Invoices appear here once your account manager starts billing.</p>
+              <p className="muted">
+                {data.cardPayments ? 'Subscribe by card to start your plan.' : 'This organization is not billed yet. Invoices appear here once your account manager starts billing.'}
+              </p>
             ) : data.invoices.length === 0 ? (
               <p className="muted">No invoices yet.</p>
             ) : (
