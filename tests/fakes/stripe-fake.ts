@@ -60,9 +60,9 @@ export function parseStripeForm(body: string): Record<string, unknown> {
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 
-export async function startStripeFake(): Promise<StripeFake> {
-  const secretKey = `sk_test_${randomBytes(8).toString('hex')}`;
-  const webhookSecret = `whsec_${randomBytes(16).toString('hex')}`;
+export async function startStripeFake(options: { port?: number; secretKey?: string; webhookSecret?: string } = {}): Promise<StripeFake> {
+  const secretKey = options.secretKey ?? `sk_test_${randomBytes(8).toString('hex')}`;
+  const webhookSecret = options.webhookSecret ?? `whsec_${randomBytes(16).toString('hex')}`;
   const faults: StripeFault[] = [];
   const sessions = new Map<string, Session>();
   const subscriptions: StripeFake['subscriptions'] = new Map();
@@ -155,7 +155,7 @@ export async function startStripeFake(): Promise<StripeFake> {
       return answer(200, { id: sub.id, object: 'subscription', customer: sub.customer, status: 'active', items: { object: 'list', data: [{ id: sub.itemId, object: 'subscription_item', quantity: sub.quantity }] } });
     }
     return sendJson(res, 404, { error: { type: 'invalid_request_error', message: `Unrecognized request URL (${req.method ?? ''}: ${path})` } });
-  });
+  }, options.port);
   base = server.url;
   return {
     url: server.url,
