@@ -1,4 +1,5 @@
 import { defineConfig, devices } from '@playwright/test';
+import { E2E_STRIPE } from './e2e/stripe-e2e';
 
 // E2E_PORT lets several checkouts on one machine run their suites side by side.
 const PORT = Number(process.env.E2E_PORT ?? 3100);
@@ -53,6 +54,15 @@ export default defineConfig({
       BETTER_AUTH_SECRET: 'e2e-only-secret-0123456789-abcdefghijklmnop',
       APP_URL: BASE_URL,
       PLATFORM_ADMIN_TOKEN: 'e2e-platform-admin-token-0123456789',
+      // Card billing against the Stripe fake that e2e/billing.spec.ts runs; the grace period is walked with a
+      // simulated billing clock.
+      STRIPE_SECRET_KEY: E2E_STRIPE.secretKey,
+      STRIPE_WEBHOOK_SECRET: E2E_STRIPE.webhookSecret,
+      STRIPE_API_BASE: `http://127.0.0.1:${E2E_STRIPE.port}`,
+      STRIPE_PRICE_STANDARD: 'price_e2e_standard',
+      STRIPE_PRICE_PROFESSIONAL: 'price_e2e_professional',
+      STRIPE_PRICE_ENTERPRISE: 'price_e2e_enterprise',
+      BILLING_CLOCK_SIMULATION: '1',
       LOG_LEVEL: 'warn',
     },
   },

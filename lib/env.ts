@@ -84,6 +84,18 @@ export const envSchema = z.object({
   // A second operator channel for every platform alert: a POST in the PagerDuty Events API v2 shape
   // (https://events.pagerduty.com/v2/enqueue, or any receiver of that JSON). The routing key goes into the body.
   ALERT_WEBHOOK_URL: optionalUrl,
+  // Stripe billing (lib/billing/stripe.ts): without STRIPE_SECRET_KEY, billing is manual (operators record payments).
+  // One recurring per-seat monthly price per plan, created in the Stripe dashboard.
+  STRIPE_SECRET_KEY: optionalSecret,
+  STRIPE_WEBHOOK_SECRET: optionalSecret,
+  STRIPE_PRICE_STANDARD: optionalSecret,
+  STRIPE_PRICE_PROFESSIONAL: optionalSecret,
+  STRIPE_PRICE_ENTERPRISE: optionalSecret,
+  // Tests and local development only: Stripe's API at another address (a wire-format fake), e.g. http://127.0.0.1:12111.
+  STRIPE_API_BASE: optionalUrl,
+  // Staging drills and end-to-end tests only: lets an operator run the billing clock as of a chosen time
+  // (POST /api/platform/billing/run with "at"), to walk the grace period without waiting seven days.
+  BILLING_CLOCK_SIMULATION: bool,
   ALERT_WEBHOOK_ROUTING_KEY: optionalSecret,
   // Service-level objectives, evaluated every 5 minutes over the requests and runs since the previous evaluation
   // (lib/slo). A window with fewer than SLO_MIN_REQUESTS requests (SLO_MIN_PIPELINE_RUNS runs) is not judged.

@@ -6,6 +6,7 @@ import { Icon } from '@/components/icons';
 import { ToastProvider } from '@/components/toast';
 import { Spinner } from '@/components/ui';
 import type { Me } from '@/lib/ui/types';
+import { BillingBanner } from './billing-banner';
 import { MeProvider } from './me-context';
 import { OrgSwitcher } from './org-switcher';
 import { Sidebar } from './sidebar';
@@ -48,7 +49,16 @@ export function AppShell({ me, children }: { me: Me; children: ReactNode }) {
               <div className="topbar-spacer" />
               <UserMenu />
             </header>
-            <main className="content">{redirect ? <Spinner label="Redirecting" /> : children}</main>
+            <main className="content">
+              {redirect ? (
+                <Spinner label="Redirecting" />
+              ) : (
+                <>
+                  <BillingBanner me={me} />
+                  {children}
+                </>
+              )}
+            </main>
           </div>
         </div>
       </ToastProvider>

@@ -31,6 +31,8 @@ export const createApiKeyOp = defineOperation({
 
 export const revokeApiKeyOp = defineOperation({
   id: 'revokeApiKey',
+  // Security never waits for an invoice.
+  whenSuspended: 'allow',
   method: 'DELETE',
   path: '/api/v1/api-keys/{id}',
   summary: 'Revoke an API key immediately, and every key created with it (and theirs)',

@@ -21,3 +21,4 @@ import './dashboard';
 import './scim';
 
 export { listOperations } from '@/lib/http/operation';
+import './billing';

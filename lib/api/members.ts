@@ -42,6 +42,8 @@ export const removeMemberOp = defineOperation({
 
 export const revokeMemberSessionsOp = defineOperation({
   id: 'revokeMemberSessions',
+  // Security never waits for an invoice.
+  whenSuspended: 'allow',
   method: 'POST',
   path: '/api/v1/members/{id}/revoke-sessions',
   summary: "Sign a member out of every browser session",

@@ -7,6 +7,8 @@ import { idParams } from './common';
 
 export const eraseMemberOp = defineOperation({
   id: 'erasePrivacyUser',
+  // GDPR rights never wait for an invoice.
+  whenSuspended: 'allow',
   method: 'DELETE',
   path: '/api/v1/privacy/users/{id}',
   summary:
@@ -20,6 +22,8 @@ export const eraseMemberOp = defineOperation({
 
 export const eraseTenantOp = defineOperation({
   id: 'eraseTenant',
+  // GDPR rights never wait for an invoice.
+  whenSuspended: 'allow',
   method: 'DELETE',
   path: '/api/v1/tenant',
   summary:
@@ -36,6 +40,8 @@ export const eraseTenantOp = defineOperation({
 
 export const createExportOp = defineOperation({
   id: 'createPrivacyExport',
+  // GDPR rights never wait for an invoice.
+  whenSuspended: 'allow',
   method: 'POST',
   path: '/api/v1/privacy/exports',
   summary:

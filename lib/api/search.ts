@@ -3,6 +3,8 @@ import { searchQuerySchema, searchResultSchema } from '@/lib/search/search';
 
 export const searchOp = defineOperation({
   id: 'search',
+  // A read, but it embeds the query: AI work waits for payment too.
+  whenSuspended: 'refuse',
   method: 'GET',
   path: '/api/v1/search',
   summary:

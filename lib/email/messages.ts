@@ -17,6 +17,15 @@ export const emailMessageSchema = z.discriminatedUnion('template', [
     url: link,
     expiresAt: z.iso.datetime(),
   }),
+  // Dunning: an unpaid invoice (day 0, 3 and 6 of the grace period), then the suspension itself.
+  z.object({
+    template: z.literal('billing-notice'),
+    ...base,
+    stage: z.enum(['payment_failed', 'reminder', 'final_reminder', 'suspended']),
+    amount: z.string().max(40),
+    suspendOn: z.iso.datetime(),
+    url: link,
+  }),
 ]);
 
 export type EmailMessage = z.infer<typeof emailMessageSchema>;

@@ -2,6 +2,7 @@ import { render } from '@react-email/render';
 import { createElement, type ReactElement } from 'react';
 import type { EmailMessage } from './messages';
 import { ChangeEmailConfirmation, ResetPasswordEmail, VerifyEmail } from './templates/account-emails';
+import { BillingNoticeEmail, billingNoticeSubject } from './templates/billing-notice-email';
 import { InvitationEmail } from './templates/invitation-email';
 
 export interface RenderedEmail {
@@ -20,6 +21,8 @@ function compose(message: EmailMessage): { subject: string; element: ReactElemen
       return { subject: `Confirm the change of your ${message.brand} email address`, element: createElement(ChangeEmailConfirmation, { message }) };
     case 'invitation':
       return { subject: `You are invited to join ${message.brand}`, element: createElement(InvitationEmail, { message }) };
+    case 'billing-notice':
+      return { subject: billingNoticeSubject(message), element: createElement(BillingNoticeEmail, { message }) };
   }
 }
 

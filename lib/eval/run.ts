@@ -140,7 +140,7 @@ export async function evaluateProvider(provider: string, loaded: LoadedCorpus, i
     (tx) => updateAiSettings(tx, tenantId, aiSettingsSchema.parse({ privacyMode: false, rules: corpus.rules, policies: pinnedPolicies(provider) })),
     scope,
   );
-  const access: Access = { tenantId, plan: tenant.plan, actor: { type: 'user', userId: owner.userId }, permissions: new Set(PERMISSIONS), roleKey: 'owner', policy: NO_POLICY };
+  const access: Access = { tenantId, plan: tenant.plan, actor: { type: 'user', userId: owner.userId }, permissions: new Set(PERMISSIONS), roleKey: 'owner', policy: NO_POLICY, billing: 'active' };
 
   const fileOf = ingest === 'seed' ? await seedCorpus(tenantId, providerNamed(provider), loaded) : await upload(loaded, access, ingest);
   const splits: Record<Split, SplitMetrics> = { dev: emptyMetrics(), heldout: emptyMetrics() };

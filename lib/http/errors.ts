@@ -5,6 +5,8 @@ export const ERROR_STATUS = {
   invalid_json: 400,
   invalid_id: 400,
   unauthenticated: 401,
+  // The organization is suspended for an unpaid invoice (lib/billing/enforce.ts); the message names the fix.
+  payment_required: 402,
   forbidden: 403,
   // The organization's security policy asks for something this member has not done yet (details.nextStep says what).
   mfa_required: 403,

@@ -26,6 +26,8 @@ export interface Operation<
   status?: number;
   bodyLimit?: number;
   responseContentType?: string;
+  // Overrides the default for a billing-suspended organization (reads allowed, writes refused): lib/billing/enforce.ts.
+  whenSuspended?: 'allow' | 'refuse';
 }
 
 const registry: Operation[] = [];

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { logAnonymousDenial, recordDenial, recordRequestEvent, type RequestFacts } from '@/lib/audit/events';
 import type { Principal } from '@/lib/auth/principal';
 import { resolvePrincipal } from '@/lib/auth/principal';
+import { assertBillingAllows } from '@/lib/billing/enforce';
 import { withTenant, isUuid } from '@/lib/db/tenant';
 import type { Tx } from '@/lib/db/types';
 import { getEnv } from '@/lib/env';
@@ -231,9 +232,11 @@ function tighter(a: Record<string, string>, b: Record<string, string>): Record<s
 
 // The organization's security policy first (a member who must enrol in MFA learns that, not which permission they
 // lack), then the operation's permission.
-function checkPermission(op: Operation, access: Access, principal: Principal): void {
+// Then billing: a suspended organization reads and exports, and nothing else (402 naming the fix).
+function checkPermission(op: Operation, access: Access, principal: Principal, method: string): void {
   assertPolicySatisfied(principal, access.policy);
   if (op.permission && !access.permissions.has(op.permission)) throw forbidden(`This needs the ${op.permission} permission`);
+  assertBillingAllows(op, access, method);
 }
 
 export function publicRoute<O extends Operation>(op: O, handler: Handler<RequestContext<O>>) {
@@ -320,7 +323,7 @@ export function tenantRouteWith<O extends Operation, B = undefined, P = undefine
       if (twoPhase) {
         const access = await withTenant(tenant, (tx, rows) => accessFromRows(tx, who, tenant, rows), scope);
         Object.assign(ctx.headers, tighter(ctx.headers, await limitCaller(who, access)));
-        checkPermission(op, access, who);
+        checkPermission(op, access, who, req.method);
         staged = options.readBody ? await options.readBody(req, access) : undefined;
         upload = staged?.value;
         if (options.prepare) {
@@ -341,7 +344,7 @@ export function tenantRouteWith<O extends Operation, B = undefined, P = undefine
           const access = await accessFromRows(tx, who, tenant, accessRows);
           if (!twoPhase) Object.assign(ctx.headers, tighter(ctx.headers, await limitCaller(who, access)));
           // Checked again in a two-phase route: access may have been revoked while the body streamed in.
-          checkPermission(op, access, who);
+          checkPermission(op, access, who, req.method);
           // Set exactly when the route has readBody / prepare, which is what makes B and P other than undefined.
           const out = await handler({ ...ctx, tx, tenantId: tenant, principal: who, access, upload: upload as B, prepared: prepared as P });
           if (MUTATING.has(req.method)) {

@@ -2,7 +2,7 @@ import { eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Principal } from '@/lib/auth/principal';
 import { PERMISSIONS, type Permission } from '@/lib/auth/permissions';
-import { apiKeys, memberships, roles, tenants, PLANS } from '@/lib/db/schema';
+import { apiKeys, billingAccounts, BILLING_STATUSES, memberships, roles, tenants, PLANS } from '@/lib/db/schema';
 import { queryRows } from '@/lib/db/sql';
 import type { Tx } from '@/lib/db/types';
 import { AppError, notFound } from '@/lib/http/errors';
@@ -18,6 +18,8 @@ export interface Access {
   roleKey: string | null;
   /** What the organization's security policy asks of this member (enforced for sessions by lib/http/route.ts). */
   policy: PolicyView;
+  /** Billing state: a suspended organization may read and export, nothing else (lib/billing/enforce.ts). */
+  billing: (typeof BILLING_STATUSES)[number];
 }
 
 const LAST_USED_PRECISION_MS = 60_000;
@@ -42,6 +44,7 @@ const accessRowSchema = z.object({
   permissions: z.array(z.string()).nullable(),
   deactivated_at: z.coerce.date().nullable(),
   security: z.unknown(),
+  billing_status: z.enum(BILLING_STATUSES).nullable(),
 });
 type AccessRow = z.infer<typeof accessRowSchema>;
 
@@ -61,8 +64,9 @@ export function accessQuery(principal: Principal): SQL {
   const keyJoin = principal.kind === 'apiKey' ? sql`left join ${apiKeys} on ${apiKeys.id} = ${principal.keyId}` : sql``;
   const member = principal.kind === 'apiKey' ? sql`${apiKeys.createdBy}` : sql`${principal.userId}::uuid`;
   return sql`select ${tenants.plan} as plan, ${tenants.status} as status, ${key}, ${roles.key} as role_key, ${roles.permissions} as permissions,
-    ${memberships.deactivatedAt} as deactivated_at, ${tenants.settings}->'security' as security
+    ${memberships.deactivatedAt} as deactivated_at, ${tenants.settings}->'security' as security, ${billingAccounts.status} as billing_status
     from ${tenants} ${keyJoin}
+    left join ${billingAccounts} on ${billingAccounts.tenantId} = ${tenants.id}
     left join ${memberships} on ${memberships.userId} = ${member}
     left join ${roles} on ${roles.id} = ${memberships.roleId}
     limit 1`;
@@ -86,6 +90,7 @@ function userAccess(userId: string, tenantId: string, row: AccessRow | undefined
     permissions,
     roleKey: row.role_key,
     policy: policyFor(policyFromSettings(row.security), row.role_key, permissions),
+    billing: row.billing_status ?? 'active',
   };
 }
 
@@ -114,6 +119,7 @@ async function keyAccess(tx: Tx, keyId: string, tenantId: string, row: AccessRow
     permissions: new Set(permissions),
     roleKey: null,
     policy: NO_POLICY,
+    billing: row.billing_status ?? 'active',
   };
 }
 

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Principal } from '@/lib/auth/principal';
+import { billingNoticeSchema, getBillingNotice } from '@/lib/billing/accounts';
 import { permissionSchema } from '@/lib/auth/permissions';
 import { apiKeys } from '@/lib/db/schema';
 import { withTenant } from '@/lib/db/tenant';
@@ -21,6 +22,8 @@ export const meSchema = z
     policy: z
       .object({ mfaRequired: z.boolean(), emailVerificationRequired: z.boolean(), blocked: z.enum(['mfa', 'email_verification']).nullable() })
       .nullable(),
+    // The active organization's billing state, for the banner every member sees when an invoice is overdue.
+    billing: billingNoticeSchema.nullable(),
   })
   .meta({ id: 'Me' });
 
@@ -41,12 +44,16 @@ export async function describeMe(principal: Principal): Promise<Me> {
         permissions: [...access.permissions],
         tenants: [],
         policy: null,
+        billing: await getBillingNotice(tx),
       };
     });
   }
   const tenants = await listUserTenants(principal.userId);
   const active = tenants.find((t) => t.id === principal.activeTenantId) ?? null;
-  const access = active ? await withTenant(active.id, (tx) => loadAccess(tx, principal, active.id), { userId: principal.userId }) : null;
+  const scoped = active
+    ? await withTenant(active.id, async (tx) => ({ access: await loadAccess(tx, principal, active.id), billing: await getBillingNotice(tx) }), { userId: principal.userId })
+    : null;
+  const access = scoped?.access ?? null;
   const blocked =
     access?.policy.emailVerificationRequired && !principal.emailVerified
       ? 'email_verification'
@@ -61,5 +68,6 @@ export async function describeMe(principal: Principal): Promise<Me> {
     permissions: access ? [...access.permissions] : [],
     tenants,
     policy: access ? { ...access.policy, blocked } : null,
+    billing: scoped?.billing ?? null,
   };
 }

@@ -11,6 +11,7 @@ import type { organizationSettingsSchema } from '@/lib/settings/organization';
 import type { privacyExportSchema } from '@/lib/privacy/export';
 import type { createdScimTokenSchema, scimTokenSchema } from '@/lib/scim/tokens';
 import type { scimGroupMappingSchema, scimSettingsSchema } from '@/lib/scim/settings';
+import type { billingViewSchema, invoiceSchema } from '@/lib/billing/accounts';
 
 // Response shapes for the browser, inferred from the same zod schemas the API validates with (type-only
 // imports: nothing server-side reaches the client bundle).
@@ -35,3 +36,5 @@ export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
+export type Billing = z.infer<typeof billingViewSchema>;
+export type Invoice = z.infer<typeof invoiceSchema>;

@@ -99,7 +99,7 @@ describe('GET /api/v1/dashboard', () => {
       if (!first) throw new Error('the board has no columns');
       await tx.update(tasks).set({ columnId: first.id });
       await replaceColumns(tx, a.tenantId, { columns: [{ id: first.id, name: 'Everything' }] });
-      const access: Access = { tenantId: a.tenantId, plan: 'standard', actor: { type: 'user', userId: ownerUserId }, permissions: new Set(['tasks:read']), roleKey: 'owner', policy: NO_POLICY };
+      const access: Access = { tenantId: a.tenantId, plan: 'standard', actor: { type: 'user', userId: ownerUserId }, permissions: new Set(['tasks:read']), roleKey: 'owner', policy: NO_POLICY, billing: 'active' };
       return getDashboard(tx, access);
     });
     expect(view.tasks).toMatchObject({ open: 6, doneColumn: null });

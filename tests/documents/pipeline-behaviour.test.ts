@@ -272,7 +272,7 @@ describe('audio', () => {
 describe('requeueStuckDocuments', () => {
   it('re-sends queued documents whose event was lost, and restarts long-stale processing ones', async () => {
     const lost = await withTenant(t.tenantId, async (tx) => {
-      const access: Access = { tenantId: t.tenantId, plan: 'standard', actor: { type: 'user', userId: t.owner.userId }, permissions: new Set(), roleKey: 'owner', policy: NO_POLICY };
+      const access: Access = { tenantId: t.tenantId, plan: 'standard', actor: { type: 'user', userId: t.owner.userId }, permissions: new Set(), roleKey: 'owner', policy: NO_POLICY, billing: 'active' };
       // A no-op enqueue stands for a crash between commit and send.
       return createDocument(tx, access, { source: 'json', body: { title: 'Lost event', text: MEETING_NOTES.replace('Weekly', 'Lost') } }, () => {});
     });

@@ -27,7 +27,7 @@ function uploaded(documentId: string, generation = 1) {
 }
 
 async function queuedDocument(text: string): Promise<string> {
-  const access: Access = { tenantId: t.tenantId, plan: 'standard', actor: { type: 'user', userId: t.owner.userId }, permissions: new Set(), roleKey: 'owner', policy: NO_POLICY };
+  const access: Access = { tenantId: t.tenantId, plan: 'standard', actor: { type: 'user', userId: t.owner.userId }, permissions: new Set(), roleKey: 'owner', policy: NO_POLICY, billing: 'active' };
   const doc = await withTenant(t.tenantId, (tx) => createDocument(tx, access, { source: 'json', body: { text } }, () => {}));
   return doc.id;
 }

@@ -202,6 +202,25 @@ const FIXTURES: Record<string, Fixture> = {
     newRow: (t) => ({ tenant_id: t.id, scope: 'me', requested_by: t.ownerUserId, sections_total: 6, expires_at: sql`now() + interval '7 days'` }),
     update: () => ({ status: 'building' }),
   },
+  billing_accounts: {
+    key: 'tenant_id',
+    onePerTenant: true,
+    newRow: (t) => ({ tenant_id: t.id }),
+    update: () => ({ status: 'past_due' }),
+  },
+  billing_invoices: {
+    // One manual invoice per month: each new row takes a month of its own.
+    newRow: (t, ctx) => ({
+      tenant_id: t.id,
+      period_start: `${2000 + ctx.next(`invoices:${t.id}`)}-01-01`,
+      seats: 1,
+      unit_price_cents: 5000,
+      amount_cents: 5000,
+      issued_at: sql`now()`,
+      due_at: sql`now()`,
+    }),
+    update: () => ({ status: 'paid' }),
+  },
   scim_tokens: {
     newRow: (t) => ({ tenant_id: t.id, name: 'Matrix SCIM token', prefix: 'rfx_scim_matr', token_hash: randomBytes(32).toString('hex'), created_by: t.ownerUserId }),
     update: () => ({ name: 'Renamed SCIM token' }),

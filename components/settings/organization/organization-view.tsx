@@ -4,6 +4,7 @@ import { useCan } from '@/components/shell/me-context';
 import { Alert, PageHeader, Spinner } from '@/components/ui';
 import type { OrganizationSettings } from '@/lib/ui/types';
 import { useResource } from '@/lib/ui/use-resource';
+import { BillingCard } from './billing-card';
 import { DataExportCard } from './data-export-card';
 import { DeleteOrganizationCard } from './delete-organization-card';
 import { ProfileCard, RetentionCard, SlackCard, useSaveOrganization } from './organization-cards';
@@ -19,7 +20,7 @@ export function OrganizationSettingsView() {
 
   return (
     <>
-      <PageHeader title="Organization" description="Name, data retention, alerts, data export and deletion." />
+      <PageHeader title="Organization" description="Name, data retention, alerts, billing, data export and deletion." />
       {!manage && !canExport && (
         <Alert tone="warning" title="No access">
           Organization settings need the settings:manage permission.
@@ -34,6 +35,7 @@ export function OrganizationSettingsView() {
             <ProfileCard key={settings.data.name} settings={settings.data} save={save} />
             <RetentionCard key={String(settings.data.retentionDays)} settings={settings.data} save={save} />
             <SlackCard settings={settings.data} save={save} />
+            <BillingCard />
           </>
         ))}
       {canExport && <DataExportCard />}

@@ -3,7 +3,7 @@ import { check, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-o
 import { tenantIdColumn, tenantPolicy, timestamps } from './helpers';
 import { invitations, tenants } from './tenancy';
 
-export const EMAIL_TEMPLATES = ['verify-email', 'reset-password', 'change-email', 'invitation'] as const;
+export const EMAIL_TEMPLATES = ['verify-email', 'reset-password', 'change-email', 'invitation', 'billing-notice'] as const;
 export const EMAIL_STATUSES = ['queued', 'retrying', 'sent', 'failed'] as const;
 
 // What support needs to answer "did the email go out?", and nothing that would let anyone act on it: the
