@@ -13,3 +13,4 @@ export * from './privacy';
 export * from './assistant';
 export * from './email';
 export * from './billing';
+export * from './economics';
