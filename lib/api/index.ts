@@ -21,3 +21,4 @@ import './dashboard';
 
 export { listOperations } from '@/lib/http/operation';
 import './billing';
+import './ops';
