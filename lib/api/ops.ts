@@ -4,7 +4,7 @@ import { setInfraCostSchema } from '@/lib/economics/infra-costs';
 import { incidentSchema } from '@/lib/health/incidents';
 import { defineOperation } from '@/lib/http/operation';
 import { maintenanceStateSchema, setMaintenanceSchema } from '@/lib/maintenance';
-import { consoleIncidentSchema } from '@/lib/ops/platform-actions';
+import { consoleIncidentSchema, updateIncidentSchema } from '@/lib/ops/platform-actions';
 import { platformTenantSchema, updateTenantPlatformSchema } from '@/lib/settings/organization';
 import { idParams } from './common';
 
@@ -53,6 +53,17 @@ export const postIncidentFromConsoleOp = defineOperation({
   summary: 'Operator console: post an incident on /status, or resolve it',
   body: consoleIncidentSchema,
   response: z.object({ incident: incidentSchema.nullable() }),
+});
+
+export const updateIncidentFromConsoleOp = defineOperation({
+  ...consoleOp,
+  id: 'updateIncidentFromConsole',
+  method: 'PATCH',
+  path: '/api/ops/incidents/{id}',
+  summary: "Operator console: reword an open incident's title and detail on /status",
+  params: idParams,
+  body: updateIncidentSchema,
+  response: z.object({ incident: incidentSchema }),
 });
 
 export const setMaintenanceFromConsoleOp = defineOperation({

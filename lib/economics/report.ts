@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { and, gte, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { SEAT_PRICE_CENTS } from '@/lib/billing/plans';
 import { getDb } from '@/lib/db/client';
@@ -8,7 +8,6 @@ import { withTenant } from '@/lib/db/tenant';
 import type { Tx } from '@/lib/db/types';
 import { getEnv } from '@/lib/env';
 import { readQuotaState } from '@/lib/quotas/usage';
-import { and, gte, lt } from 'drizzle-orm';
 import { computeMonthEconomics, type MonthEconomics, type TenantMonthInput } from './compute';
 
 // Where the numbers of lib/economics/compute.ts come from. Every organization's figures are read inside its own
@@ -70,6 +69,8 @@ export interface TenantFacts {
   tenantId: string;
   seats: number;
   storageBytes: number;
+  /** null: not billed yet (no billing account). */
+  billingStatus: string | null;
   months: Map<string, TenantMonthFacts>;
 }
 
@@ -132,7 +133,8 @@ async function readTenantFacts(tx: Tx, tenantId: string, from: string, to: strin
   );
   for (const r of documents) at(r.m).documentsProcessed = Number(r.n);
   const [seats] = await queryRows<{ n: Num }>(tx, sql`select count(*) as n from memberships`);
-  return { tenantId, seats: Number(seats?.n ?? 0), storageBytes: quota.usage.storage, months };
+  const [account] = await queryRows<{ status: string }>(tx, sql`select status from billing_accounts limit 1`);
+  return { tenantId, seats: Number(seats?.n ?? 0), storageBytes: quota.usage.storage, billingStatus: account?.status ?? null, months };
 }
 
 /** One organization's facts for the months [from, to): its own tenant transaction. */

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { setInfraCost, setInfraCostSchema } from '@/lib/economics/infra-costs';
 import { formatCents } from '@/lib/billing/plans';
-import { recordIncident, recordIncidentSchema } from '@/lib/health/incidents';
+import { recordIncident, recordIncidentSchema, updateIncidentText } from '@/lib/health/incidents';
+import { notFound } from '@/lib/http/errors';
 import { setMaintenance, setMaintenanceSchema } from '@/lib/maintenance';
 import { recordOperatorAction } from './action-log';
 
@@ -25,6 +26,15 @@ export async function postIncident(op: ConsoleOperator, input: z.infer<typeof co
       ? { action: 'incidents.open', summary: `Posted an incident on ${input.component}: ${input.title}`, metadata: { component: input.component } }
       : { action: 'incidents.resolve', summary: `Resolved the incident on ${input.component}`, metadata: { component: input.component, found: incident !== null } },
   );
+  return { incident };
+}
+
+export const updateIncidentSchema = z.strictObject({ title: z.string().trim().min(1).max(140), detail: z.string().trim().max(500).default('') });
+
+export async function rewordIncident(op: ConsoleOperator, id: string, input: z.infer<typeof updateIncidentSchema>) {
+  const incident = await updateIncidentText(id, input);
+  if (!incident) throw notFound('Open incident');
+  await recordOperatorAction({ label: op.email }, { action: 'incidents.update', summary: `Updated the incident on ${incident.component}: ${incident.title}`, metadata: { component: incident.component } });
   return { incident };
 }
 

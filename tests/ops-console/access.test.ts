@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as incidentsRoute from '@/app/api/ops/incidents/route';
+import * as incidentRoute from '@/app/api/ops/incidents/[id]/route';
 import * as infraRoute from '@/app/api/ops/infra-costs/route';
 import * as maintenanceRoute from '@/app/api/ops/maintenance/route';
 import * as payRoute from '@/app/api/ops/tenants/[id]/invoices/[invoiceId]/pay/route';
@@ -36,6 +37,7 @@ beforeAll(async () => {
     { name: 'issue an invoice', handler: invoicesRoute.POST, method: 'POST', path: `/api/ops/tenants/${victimTenant}/invoices`, params: { id: victimTenant }, body: { period: 'current' } },
     { name: 'mark paid', handler: payRoute.POST, method: 'POST', path: `/api/ops/tenants/${victimTenant}/invoices/${invoiceId}/pay`, params: { id: victimTenant, invoiceId } },
     { name: 'post an incident', handler: incidentsRoute.POST, method: 'POST', path: '/api/ops/incidents', body: { state: 'open', component: 'api', title: 'Down' } },
+    { name: 'update an incident', handler: incidentRoute.PATCH, method: 'PATCH', path: `/api/ops/incidents/${invoiceId}`, params: { id: invoiceId }, body: { title: 'Down', detail: '' } },
     { name: 'maintenance', handler: maintenanceRoute.PUT, method: 'PUT', path: '/api/ops/maintenance', body: { enabled: true } },
     { name: 'infrastructure cost', handler: infraRoute.PUT, method: 'PUT', path: '/api/ops/infra-costs', body: { month: '2030-01', amountCents: 1 } },
   ];

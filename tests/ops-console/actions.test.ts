@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as incidentsRoute from '@/app/api/ops/incidents/route';
+import * as incidentRoute from '@/app/api/ops/incidents/[id]/route';
 import * as infraRoute from '@/app/api/ops/infra-costs/route';
 import * as maintenanceRoute from '@/app/api/ops/maintenance/route';
 import * as payRoute from '@/app/api/ops/tenants/[id]/invoices/[invoiceId]/pay/route';
@@ -80,13 +81,19 @@ describe('platform-wide actions go to the operator-action log', () => {
     const opened = await call(incidentsRoute.POST, { method: 'POST', path: '/api/ops/incidents', body: { state: 'open', component, title: 'Slow answers', detail: 'Investigating' }, as: { cookie: op.cookie } });
     expect(opened.status).toBe(200);
     expect(opened.body.incident).toMatchObject({ component, status: 'open', kind: 'manual' });
+    const reworded = await call(incidentRoute.PATCH, { method: 'PATCH', path: `/api/ops/incidents/${opened.body.incident.id}`, params: { id: opened.body.incident.id }, body: { title: 'Slow answers', detail: 'Fixed; watching' }, as: { cookie: op.cookie } });
+    expect(reworded.body.incident).toMatchObject({ detail: 'Fixed; watching', status: 'open' });
     const resolved = await call(incidentsRoute.POST, { method: 'POST', path: '/api/ops/incidents', body: { state: 'resolved', component }, as: { cookie: op.cookie } });
     expect(resolved.body.incident.status).toBe('resolved');
     const logged = await operatorLog((s) => s.includes(component));
     expect(logged.map((a) => [a.action, a.actor])).toEqual([
       ['incidents.resolve', op.email],
+      ['incidents.update', op.email],
       ['incidents.open', op.email],
     ]);
+    // A resolved incident is history: it can no longer be reworded.
+    const late = await call(incidentRoute.PATCH, { method: 'PATCH', path: `/api/ops/incidents/${opened.body.incident.id}`, params: { id: opened.body.incident.id }, body: { title: 'Rewritten' }, as: { cookie: op.cookie } });
+    expect(late.status).toBe(404);
   });
 
   it('maintenance mode (switched off only: on a shared database, on would refuse other test files their writes)', async () => {
