@@ -4,6 +4,7 @@ import { setInfraCostSchema } from '@/lib/economics/infra-costs';
 import { incidentSchema } from '@/lib/health/incidents';
 import { defineOperation } from '@/lib/http/operation';
 import { maintenanceStateSchema, setMaintenanceSchema } from '@/lib/maintenance';
+import { operatorEmailSchema } from '@/lib/ops/operators';
 import { consoleIncidentSchema, updateIncidentSchema } from '@/lib/ops/platform-actions';
 import { platformTenantSchema, updateTenantPlatformSchema } from '@/lib/settings/organization';
 import { idParams } from './common';
@@ -84,4 +85,16 @@ export const setInfraCostFromConsoleOp = defineOperation({
   summary: "Operator console: enter a month's infrastructure cost (allocated to organizations in unit economics)",
   body: setInfraCostSchema,
   response: z.object({ month: z.iso.date(), amountCents: z.number().int(), note: z.string(), updatedAt: z.iso.datetime(), updatedBy: z.string() }),
+});
+
+// Automation (and the e2e setup) grants operators with the platform token, as the CLI does on a shell.
+export const grantOperatorOp = defineOperation({
+  id: 'grantOperator',
+  method: 'POST',
+  path: '/api/platform/operators',
+  summary: 'Operators: grant the operator role (the /ops console) to an existing account; it still needs TOTP to use it',
+  tag: 'platform',
+  auth: 'platform',
+  body: z.strictObject({ email: operatorEmailSchema }),
+  response: z.object({ email: z.string(), granted: z.boolean() }),
 });

@@ -136,6 +136,7 @@ export const AUDIT_ACTIONS: Record<string, Entry> = {
   issueInvoiceFromConsole: [V.issue, 'an invoice (operator console)'],
   payInvoiceFromConsole: [V.record, 'a payment (operator console)'],
   postIncidentFromConsole: [V.record, 'an incident (operator console)'],
+  grantOperator: [V.create, 'an operator'],
   updateIncidentFromConsole: [V.update, 'an incident (operator console)'],
   setMaintenanceFromConsole: [V.change, 'maintenance mode (operator console)'],
   setInfraCostFromConsole: [V.record, 'an infrastructure cost (operator console)'],

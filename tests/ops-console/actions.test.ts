@@ -136,3 +136,24 @@ describe('the CLI grant (npm run admin -- operators add|remove|list)', () => {
     ]);
   });
 });
+
+describe('granting with the platform token (automation, the e2e setup)', () => {
+  it('grants an existing account, and is invisible without the token', async () => {
+    const { resetEnvForTests } = await import('@/lib/env');
+    const route = await import('@/app/api/platform/operators/route');
+    const token = `platform-${randomUUID()}`;
+    process.env.PLATFORM_ADMIN_TOKEN = token;
+    resetEnvForTests();
+    try {
+      const user = await signUp(uniqueEmail('automated'));
+      expect((await call(route.POST, { method: 'POST', path: '/api/platform/operators', body: { email: user.email }, headers: { authorization: 'Bearer wrong-token-0123456789abcdef' } })).status).toBe(401);
+      const ok = await call(route.POST, { method: 'POST', path: '/api/platform/operators', body: { email: user.email }, headers: { authorization: `Bearer ${token}` } });
+      expect(ok.body).toEqual({ email: user.email, granted: true });
+      expect(await isOperator(user.userId)).toBe(true);
+      expect((await operatorLog((s) => s.includes(user.email))).map((a) => a.actor)).toEqual(['platform token']);
+    } finally {
+      delete process.env.PLATFORM_ADMIN_TOKEN;
+      resetEnvForTests();
+    }
+  });
+});
