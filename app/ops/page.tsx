@@ -10,7 +10,7 @@ import { formatNumber, formatUptime } from '@/lib/ui/format';
 export const metadata: Metadata = { title: 'Metrics' };
 export const dynamic = 'force-dynamic';
 
-const COMPONENTS: Record<string, string> = { database: 'Database', kv: 'Cache and rate limits', pipelines: 'Pipelines' };
+const COMPONENTS: Record<string, string> = { database: 'Database', kv: 'Cache', pipelines: 'Pipelines' };
 
 export default async function OpsDashboardPage() {
   await requireOperatorPage();
@@ -25,6 +25,7 @@ export default async function OpsDashboardPage() {
     );
   }
   const review = current.margin !== null && current.margin < d.marginThreshold;
+  const newestFirst = [...d.months].reverse();
   const apiPerUser = d.activeUsers.mau > 0 ? current.requests / d.activeUsers.mau : null;
   return (
     <>
@@ -60,7 +61,7 @@ export default async function OpsDashboardPage() {
       </div>
       <DashboardCharts months={d.months} threshold={d.marginThreshold} />
       <div className={styles.section}>
-        <Card title="By month" flush>
+        <Card title="Revenue and costs by month" flush>
           <div className="table-wrap">
             <table className="table table-responsive" data-testid="ops-months">
               <thead>
@@ -72,17 +73,10 @@ export default async function OpsDashboardPage() {
                   <th className="align-right">AI APIs</th>
                   <th className="align-right">Cost per user</th>
                   <th className="align-right">Gross margin</th>
-                  <th className="align-right">AI errors</th>
-                  <th className="align-right">AI P95</th>
-                  {Object.keys(COMPONENTS).map((c) => (
-                    <th key={c} className="align-right">
-                      Uptime: {COMPONENTS[c]}
-                    </th>
-                  ))}
                 </tr>
               </thead>
               <tbody>
-                {[...d.months].reverse().map((m) => {
+                {newestFirst.map((m) => {
                   const low = m.margin !== null && m.margin < d.marginThreshold;
                   return (
                     <tr key={m.month}>
@@ -92,19 +86,48 @@ export default async function OpsDashboardPage() {
                       <td data-label="Infrastructure" className="align-right">{money(m.infraCents)}</td>
                       <td data-label="AI APIs" className="align-right">{money(m.aiCostCents)}</td>
                       <td data-label="Cost per user" className="align-right">{m.cogsPerSeatCents === null ? '—' : money(m.cogsPerSeatCents)}</td>
-                      <td data-label="Gross margin" className={`align-right ${low ? styles.bad : ''}`}>
-                        {m.margin === null ? '—' : percent(m.margin)} {low && <Badge tone="red">Review</Badge>}
+                      <td data-label="Gross margin" className={`align-right nowrap ${low ? styles.bad : ''}`}>
+                        {low && <Badge tone="red">Review</Badge>} {m.margin === null ? '—' : percent(m.margin)}
                       </td>
-                      <td data-label="AI errors" className="align-right">{percent(m.aiErrorRate)}</td>
-                      <td data-label="AI P95" className="align-right">{m.aiP95Ms === null ? '—' : `≤ ${formatNumber(m.aiP95Ms)} ms`}</td>
-                      {Object.keys(COMPONENTS).map((c) => (
-                        <td key={c} data-label={`Uptime: ${COMPONENTS[c]}`} className="align-right">
-                          {formatUptime(m.uptime[c] ?? null)}
-                        </td>
-                      ))}
                     </tr>
                   );
                 })}
+              </tbody>
+            </table>
+          </div>
+        </Card>
+        <Card title="Quality and uptime by month" flush>
+          <div className="table-wrap">
+            <table className="table table-responsive">
+              <thead>
+                <tr>
+                  <th>Month</th>
+                  <th className="align-right">API requests</th>
+                  <th className="align-right">Documents processed</th>
+                  <th className="align-right">AI errors</th>
+                  <th className="align-right">AI P95</th>
+                  {Object.keys(COMPONENTS).map((c) => (
+                    <th key={c} className="align-right">
+                      {COMPONENTS[c]} uptime
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {newestFirst.map((m) => (
+                  <tr key={m.month}>
+                    <td data-label="Month">{monthLabel(m.month)}</td>
+                    <td data-label="API requests" className="align-right">{formatNumber(m.requests)}</td>
+                    <td data-label="Documents processed" className="align-right">{formatNumber(m.documentsProcessed)}</td>
+                    <td data-label="AI errors" className="align-right">{m.aiCalls === 0 ? '—' : percent(m.aiErrorRate)}</td>
+                    <td data-label="AI P95" className="align-right">{m.aiP95Ms === null ? '—' : `≤ ${formatNumber(m.aiP95Ms)} ms`}</td>
+                    {Object.keys(COMPONENTS).map((c) => (
+                      <td key={c} data-label={`${COMPONENTS[c]} uptime`} className="align-right">
+                        {formatUptime(m.uptime[c] ?? null)}
+                      </td>
+                    ))}
+                  </tr>
+                ))}
               </tbody>
             </table>
           </div>

@@ -14,8 +14,19 @@ const AMBER = '#d97706';
 const GRAY = '#9ca3af';
 
 const dollars = (v: unknown) => (typeof v === 'number' ? money(v) : String(v));
+// Axis ticks in whole dollars where they are whole, with cents where the scale is that small.
+const dollarTick = (v: number) => (v % 100 === 0 ? moneyRound(v) : money(v));
+
+function NoData({ children }: { children: string }) {
+  return <div className={styles.noData}>{children}</div>;
+}
 
 export function DashboardCharts({ months, threshold }: { months: DashboardMonth[]; threshold: number }) {
+  const margins = months.flatMap((m) => (m.margin === null ? [] : [m.margin * 100]));
+  // Down to the lowest margin shown (a loss is below 0), up to 100 %, in steps of 20.
+  const marginFloor = Math.min(0, Math.floor(Math.min(...margins, 0) / 20) * 20);
+  const hasUsage = months.some((m) => m.requests > 0 || m.documentsProcessed > 0);
+  const hasAiCalls = months.some((m) => m.aiCalls > 0);
   const data = months.map((m) => ({
     ...m,
     label: monthLabel(m.month),
@@ -30,8 +41,8 @@ export function DashboardCharts({ months, threshold }: { months: DashboardMonth[
           <ResponsiveContainer width="100%" height="100%">
             <BarChart data={data} margin={{ top: 8, right: 8, left: 8, bottom: 0 }}>
               <CartesianGrid strokeDasharray="3 3" vertical={false} />
-              <XAxis dataKey="label" tick={AXIS} />
-              <YAxis tick={AXIS} tickFormatter={(v: number) => moneyRound(v)} width={72} />
+              <XAxis dataKey="label" tick={AXIS} interval={0} />
+              <YAxis tick={AXIS} tickFormatter={dollarTick} width={72} />
               <Tooltip formatter={dollars} />
               <Legend />
               <Bar dataKey="mrrCents" name="MRR" fill={BRAND} radius={[4, 4, 0, 0]} />
@@ -46,8 +57,8 @@ export function DashboardCharts({ months, threshold }: { months: DashboardMonth[
           <ResponsiveContainer width="100%" height="100%">
             <BarChart data={data} margin={{ top: 8, right: 8, left: 8, bottom: 0 }}>
               <CartesianGrid strokeDasharray="3 3" vertical={false} />
-              <XAxis dataKey="label" tick={AXIS} />
-              <YAxis tick={AXIS} tickFormatter={(v: number) => moneyRound(v)} width={72} />
+              <XAxis dataKey="label" tick={AXIS} interval={0} />
+              <YAxis tick={AXIS} tickFormatter={dollarTick} width={72} />
               <Tooltip formatter={dollars} />
               <Legend />
               <Bar dataKey="infraCents" name="Infrastructure" stackId="c" fill={GRAY} />
@@ -61,8 +72,8 @@ export function DashboardCharts({ months, threshold }: { months: DashboardMonth[
           <ResponsiveContainer width="100%" height="100%">
             <LineChart data={data} margin={{ top: 8, right: 16, left: 0, bottom: 0 }}>
               <CartesianGrid strokeDasharray="3 3" vertical={false} />
-              <XAxis dataKey="label" tick={AXIS} />
-              <YAxis tick={AXIS} unit=" %" domain={['auto', 100]} width={56} />
+              <XAxis dataKey="label" tick={AXIS} interval={0} />
+              <YAxis tick={AXIS} unit=" %" domain={[marginFloor, 100]} allowDataOverflow width={56} />
               <Tooltip formatter={(v) => (typeof v === 'number' ? `${v} %` : 'No revenue')} />
               <ReferenceLine y={threshold * 100} stroke={RED} strokeDasharray="4 4" label={{ value: 'Review', fill: RED, fontSize: 12, position: 'insideTopLeft' }} />
               <Line type="monotone" dataKey="marginPct" name="Gross margin" stroke={BRAND} strokeWidth={2} connectNulls dot />
@@ -71,11 +82,14 @@ export function DashboardCharts({ months, threshold }: { months: DashboardMonth[
         </div>
       </Card>
       <Card title="Usage" description="API requests and documents processed each month.">
+        {!hasUsage ? (
+          <NoData>No API requests or processed documents counted yet. Requests reach the counts within 30 seconds.</NoData>
+        ) : (
         <div className={styles.chart}>
           <ResponsiveContainer width="100%" height="100%">
             <BarChart data={data} margin={{ top: 8, right: 8, left: 8, bottom: 0 }}>
               <CartesianGrid strokeDasharray="3 3" vertical={false} />
-              <XAxis dataKey="label" tick={AXIS} />
+              <XAxis dataKey="label" tick={AXIS} interval={0} />
               <YAxis yAxisId="left" tick={AXIS} width={56} />
               <YAxis yAxisId="right" orientation="right" tick={AXIS} width={40} />
               <Tooltip />
@@ -85,13 +99,17 @@ export function DashboardCharts({ months, threshold }: { months: DashboardMonth[
             </BarChart>
           </ResponsiveContainer>
         </div>
+        )}
       </Card>
       <Card title="Quality and speed" description="AI calls: share that failed or timed out, and the 95th percentile latency.">
+        {!hasAiCalls ? (
+          <NoData>No AI calls in these months.</NoData>
+        ) : (
         <div className={styles.chart}>
           <ResponsiveContainer width="100%" height="100%">
             <LineChart data={data} margin={{ top: 8, right: 8, left: 0, bottom: 0 }}>
               <CartesianGrid strokeDasharray="3 3" vertical={false} />
-              <XAxis dataKey="label" tick={AXIS} />
+              <XAxis dataKey="label" tick={AXIS} interval={0} />
               <YAxis yAxisId="ms" tick={AXIS} unit=" ms" width={72} />
               <YAxis yAxisId="pct" orientation="right" tick={AXIS} unit=" %" width={48} />
               <Tooltip />
@@ -101,6 +119,7 @@ export function DashboardCharts({ months, threshold }: { months: DashboardMonth[
             </LineChart>
           </ResponsiveContainer>
         </div>
+        )}
       </Card>
     </div>
   );

@@ -12,3 +12,6 @@ export const monthLabel = (month: string) => MONTH.format(new Date(`${month}T00:
 export const monthLong = (month: string) => MONTH_LONG.format(new Date(`${month}T00:00:00Z`));
 
 export const PLAN_LABEL: Record<string, string> = { standard: 'Standard', professional: 'Professional', enterprise: 'Enterprise' };
+
+// Who did a platform action, as the operator-action log stores it.
+export const actorLabel = (actor: string) => (actor === 'cli' ? 'Command line' : actor === 'platform token' ? 'Platform token (automation)' : actor);

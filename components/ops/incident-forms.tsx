@@ -36,12 +36,12 @@ export function NewIncidentForm() {
     <Card title="Post an incident" description="Shown at once on the public status page. Platform words only: never an organization's name or data.">
       {error && <Alert tone="error">{error}</Alert>}
       <form onSubmit={(e) => void submit(e)} className="stack">
-        <div className={styles.formGrid}>
+        <div className={styles.incidentGrid}>
           <label className="field">
             <span className="field-label">Component</span>
             <input className="input" name="component" required maxLength={64} placeholder="api, documents, assistant…" />
           </label>
-          <label className="field field-grow">
+          <label className="field">
             <span className="field-label">Title</span>
             <input className="input" name="title" required maxLength={140} placeholder="Slow document processing" />
           </label>

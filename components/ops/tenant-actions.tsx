@@ -9,6 +9,7 @@ import { Alert, Badge, Card, EmptyState } from '@/components/ui';
 import type { BillingView } from '@/lib/billing/accounts';
 import type { QuotaReport } from '@/lib/quotas/report';
 import { api, errorMessage } from '@/lib/ui/api';
+import { pluralize } from '@/lib/ui/format';
 import { money, monthLong, PLAN_LABEL } from './format';
 import styles from './ops.module.css';
 
@@ -106,7 +107,7 @@ export function TenantActions({ tenant, billing, quotas }: Props) {
           </div>
         </div>
       </Card>
-      <Card title="Quota overrides" description="Empty means no limit. The plan's limits apply until you save.">
+      <Card title="Quota overrides" description="Filled in with the limits in force. Empty means no limit; saving makes these values this organization's own.">
         <div className={styles.formGrid}>
           {QUOTA_FIELDS.map((f) => (
             <label key={f.kind} className="field">
@@ -123,7 +124,7 @@ export function TenantActions({ tenant, billing, quotas }: Props) {
       </Card>
       <Card
         title="Invoices"
-        description={`Manual billing: ${billing.seats} seats at ${money(billing.seatPriceCents)} is ${money(billing.monthlyCents)} a month.`}
+        description={`Manual billing: ${pluralize(billing.seats, 'seat')} at ${money(billing.seatPriceCents)} is ${money(billing.monthlyCents)} a month.`}
         actions={
           <span className="row-actions">
             <button type="button" className="btn btn-sm btn-secondary" disabled={busy} onClick={() => void run(() => api(`${base}/invoices`, { method: 'POST', body: { period: 'current' } }), "This month's invoice is issued.")}>

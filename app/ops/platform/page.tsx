@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { money, monthLong } from '@/components/ops/format';
+import { actorLabel, money, monthLong } from '@/components/ops/format';
 import styles from '@/components/ops/ops.module.css';
 import { InfraCostForm, MaintenanceCard } from '@/components/ops/platform-forms';
 import { Time } from '@/components/time';
@@ -73,7 +73,7 @@ export default async function OpsPlatformPage() {
                     </td>
                     <td data-label="Two-factor">{o.twoFactorEnabled ? <Badge tone="green">On</Badge> : <Badge tone="amber">Not enrolled</Badge>}</td>
                     <td data-label="Granted">
-                      <Time value={o.grantedAt} /> <span className="muted">by {o.grantedBy}</span>
+                      <Time value={o.grantedAt} /> <span className="muted">by {actorLabel(o.grantedBy)}</span>
                     </td>
                   </tr>
                 ))}
@@ -100,7 +100,7 @@ export default async function OpsPlatformPage() {
                       <td data-label="When" className="nowrap">
                         <Time value={a.at} />
                       </td>
-                      <td data-label="Who">{a.actor === 'cli' ? 'Command line' : a.actor}</td>
+                      <td data-label="Who">{actorLabel(a.actor)}</td>
                       <td data-label="What">{a.summary}</td>
                     </tr>
                   ))}

@@ -8,5 +8,5 @@ export const metadata: Metadata = { title: 'Profile' };
 export default async function ProfilePage({ searchParams }: { searchParams: Promise<{ required?: string | string[] }> }) {
   const me = await getViewer();
   const required = (await searchParams).required;
-  return <ProfileView mfaRequired={(me?.policy?.mfaRequired ?? false) || required === 'operator'} />;
+  return <ProfileView mfaRequired={me?.policy?.mfaRequired ? 'organization' : required === 'operator' ? 'operator' : null} />;
 }

@@ -10,7 +10,7 @@ import { isUuid } from '@/lib/db/tenant';
 import { getEnv } from '@/lib/env';
 import { requireOperatorPage } from '@/lib/ops/page-gate';
 import { getConsoleTenant } from '@/lib/ops/tenant-detail';
-import { formatBytes, formatNumber } from '@/lib/ui/format';
+import { formatBytes, formatNumber, pluralize } from '@/lib/ui/format';
 
 export const metadata: Metadata = { title: 'Organization' };
 
@@ -42,7 +42,7 @@ export default async function OpsTenantPage({ params }: { params: Promise<{ id: 
           <div className="stat-label">Revenue, {monthLong(month)}</div>
           <div className="stat-value">{money(e?.revenueCents ?? 0)}</div>
           <div className="stat-sub">
-            {formatNumber(billing.seats)} seats × {money(billing.seatPriceCents)}
+            {pluralize(billing.seats, 'seat')} × {money(billing.seatPriceCents)}
           </div>
         </div>
         <div className="stat">
@@ -56,7 +56,7 @@ export default async function OpsTenantPage({ params }: { params: Promise<{ id: 
           <div className="stat-label">Gross margin</div>
           <div className={`stat-value ${low ? styles.bad : ''}`}>{e?.margin === null || !e ? 'No revenue' : percent(e.margin)}</div>
           <div className="stat-sub">
-            Break-even at {formatNumber(e?.breakEvenSeats ?? 0)} seats · {e?.cogsPerSeatCents === null || !e ? 'no seats' : `${money(e.cogsPerSeatCents)} per seat`}
+            {!e || e.cogsCents === 0 ? 'No costs this month' : `Break-even at ${pluralize(e.breakEvenSeats, 'seat')}`} · {e?.cogsPerSeatCents === null || !e ? 'no seats' : `${money(e.cogsPerSeatCents)} costs per seat`}
           </div>
         </div>
       </div>
