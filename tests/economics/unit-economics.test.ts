@@ -10,6 +10,7 @@ import { setInfraCost } from '@/lib/economics/infra-costs';
 import { alertOnMargins } from '@/lib/economics/margin-alert';
 import { listPlatformTenants, loadEconomicsHistory } from '@/lib/economics/report';
 import { countTenantRequest, flushRequestCounts, pendingRequestCounts } from '@/lib/economics/request-counter';
+import { percentileFromBuckets } from '@/lib/ops/dashboard';
 import { resetEnvForTests } from '@/lib/env';
 import { provision } from '../helpers/http';
 import { isolateRunnerDatabase } from '../runner/harness';
@@ -98,6 +99,18 @@ describe('the arithmetic', () => {
     // Overall: 191,000 revenue, 60,900 cost -> 68 %: healthy at 0.6, a breach at 0.7.
     expect(findMarginBreaches(report, { threshold: 0.7, top: 0, minRevenueCents: 1_000_000 }).map((b) => b.scope)).toEqual(['overall']);
     expect(findMarginBreaches(report, { threshold: 0.5, top: 3, minRevenueCents: 0 }).map((b) => b.name)).toEqual(['Small']);
+  });
+});
+
+describe('latency percentiles merged across organizations', () => {
+  it('answers the upper edge of the bucket holding the percentile', () => {
+    // Buckets: <50, 50–100, 100–200, …; 90 fast calls and 10 between 1 and 1.5 s.
+    const buckets = new Array<number>(14).fill(0);
+    buckets[0] = 90;
+    buckets[7] = 10;
+    expect(percentileFromBuckets(buckets, 0.5)).toBe(50);
+    expect(percentileFromBuckets(buckets, 0.95)).toBe(1_500);
+    expect(percentileFromBuckets(new Array<number>(14).fill(0), 0.95)).toBeNull();
   });
 });
 
