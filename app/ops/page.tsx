@@ -96,19 +96,19 @@ export default async function OpsDashboardPage() {
             </table>
           </div>
         </Card>
-        <Card title="Quality and uptime by month" flush>
+        <Card title="Quality and uptime by month" description="Uptime per component from the readiness history; documents processed and AI calls from the ledgers." flush>
           <div className="table-wrap">
             <table className="table table-responsive">
               <thead>
                 <tr>
                   <th>Month</th>
-                  <th className="align-right">API requests</th>
-                  <th className="align-right">Documents processed</th>
+                  <th className="align-right">Requests</th>
+                  <th className="align-right">Documents</th>
                   <th className="align-right">AI errors</th>
                   <th className="align-right">AI P95</th>
                   {Object.keys(COMPONENTS).map((c) => (
                     <th key={c} className="align-right">
-                      {COMPONENTS[c]} uptime
+                      {COMPONENTS[c]}
                     </th>
                   ))}
                 </tr>

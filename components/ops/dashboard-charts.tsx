@@ -70,7 +70,7 @@ export function DashboardCharts({ months, threshold }: { months: DashboardMonth[
       <Card title="Gross margin" description={`Revenue less AI and infrastructure costs. Under ${Math.round(threshold * 100)} % needs a review.`}>
         <div className={styles.chart}>
           <ResponsiveContainer width="100%" height="100%">
-            <LineChart data={data} margin={{ top: 8, right: 16, left: 0, bottom: 0 }}>
+            <LineChart data={data} margin={{ top: 8, right: 28, left: 0, bottom: 0 }}>
               <CartesianGrid strokeDasharray="3 3" vertical={false} />
               <XAxis dataKey="label" tick={AXIS} interval={0} />
               <YAxis tick={AXIS} unit=" %" domain={[marginFloor, 100]} allowDataOverflow width={56} />
