@@ -32,7 +32,7 @@ export function countTenantRequest(tenantId: string, now = new Date()): void {
   counts.set(key, (counts.get(key) ?? 0) + 1);
 }
 
-/** Counts not yet written (tests and the shutdown path). */
+/** Counts not yet written to the database. */
 export function pendingRequestCounts(): number {
   let n = 0;
   for (const v of state().counts.values()) n += v;
