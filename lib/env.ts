@@ -119,6 +119,14 @@ export const envSchema = z.object({
   CAPACITY_BLOB_MB: z.coerce.number().int().min(1).default(102_400),
   CAPACITY_RUNNER_BACKLOG: z.coerce.number().int().min(1).default(5_000),
   MAINTENANCE_MODE: bool,
+  // Unit economics (lib/economics): operators hear when the month's overall gross margin, or a large organization's,
+  // falls under this fraction. "Large": among the MARGIN_ALERT_TOP_ORGS highest revenues, or at least
+  // MARGIN_ALERT_LARGE_REVENUE_CENTS of revenue in the month.
+  MARGIN_ALERT_THRESHOLD: z.coerce.number().min(0).max(1).default(0.6),
+  MARGIN_ALERT_TOP_ORGS: z.coerce.number().int().min(0).max(1_000).default(5),
+  MARGIN_ALERT_LARGE_REVENUE_CENTS: z.coerce.number().int().min(0).default(100_000),
+  // How often each instance flushes its in-process request counters (lib/economics/request-counter.ts).
+  REQUEST_COUNT_FLUSH_SECONDS: z.coerce.number().int().min(1).max(3_600).default(30),
   // Keeps the local runner from firing cron triggers on the real clock (the test setup sets it: a readiness tick
   // in the middle of a test would act on that test's data). A runner given its own clock still fires them.
   LOCAL_RUNNER_CRONS_OFF: bool,

@@ -4,6 +4,7 @@ import { getEnv, type Env } from '@/lib/env';
 import { describeEmailBackend } from '@/lib/email/transport';
 import { logger } from '@/lib/log';
 import { describePipelinePool, pipelinePoolSettings } from '@/lib/workers/pipeline-pool';
+import { startRequestCounter } from '@/lib/economics/request-counter';
 
 export function describeBackends(env: Env): Record<string, string> {
   const driver = chooseDriver(env);
@@ -38,6 +39,7 @@ export async function startServer(): Promise<void> {
   if (emailWarning) logger.warn(emailWarning, { concern: 'email' });
   await getDbHandle();
   logger.info('database ready');
+  startRequestCounter();
 }
 
 // A serverless deployment has no lasting disk and nobody reading a dev outbox: without SMTP nothing reaches anyone.

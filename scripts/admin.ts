@@ -5,6 +5,8 @@
 //   emails list --email <email>
 //   backups drills            restore drill history (RTO/RPO), newest first
 //   backups drill             run a restore drill of the newest backup now
+//   operators add|remove --email <email>   grant or remove the operator role (the /ops console; TOTP required)
+//   operators list
 import { parseArgs } from 'node:util';
 import { resetUserMfa, setUserPassword } from '@/lib/auth/users';
 import { listRestoreDrills, runRestoreDrill } from '@/lib/backup/drill';
@@ -13,6 +15,7 @@ import { getEnv } from '@/lib/env';
 import { closeDb } from '@/lib/db/client';
 import { AppError } from '@/lib/http/errors';
 import { provisionTenant, provisionTenantSchema } from '@/lib/tenancy/provision';
+import { grantOperator, listOperators, revokeOperator } from '@/lib/ops/operators';
 
 const USAGE = `usage:
   npm run admin -- tenants create --name <name> --owner-email <email> [--owner-name <name>] [--owner-password <password>] [--plan standard|professional|enterprise] [--slug <slug>]
@@ -20,7 +23,10 @@ const USAGE = `usage:
   npm run admin -- users reset-mfa --email <email>
   npm run admin -- emails list --email <email>
   npm run admin -- backups drills
-  npm run admin -- backups drill`;
+  npm run admin -- backups drill
+  npm run admin -- operators add --email <email>
+  npm run admin -- operators remove --email <email>
+  npm run admin -- operators list`;
 
 async function run(argv: string[]): Promise<unknown> {
   const { values, positionals } = parseArgs({
@@ -66,6 +72,14 @@ async function run(argv: string[]): Promise<unknown> {
   }
   if (command === 'backups drills') return { items: await listRestoreDrills() };
   if (command === 'backups drill') return runRestoreDrill(getEnv());
+  // Operators of the /ops console. The grant is logged in the operator-action log with actor "cli".
+  if (command === 'operators add' || command === 'operators remove') {
+    if (!values.email) throw new Error('--email is required');
+    return command === 'operators add' ? grantOperator(values.email, { label: 'cli' }) : revokeOperator(values.email, { label: 'cli' });
+  }
+  if (command === 'operators list') {
+    return { items: (await listOperators()).map((o) => ({ email: o.email, name: o.name, mfa: o.twoFactorEnabled, grantedAt: o.grantedAt, grantedBy: o.grantedBy })) };
+  }
   throw new Error(`unknown command "${command}"\n${USAGE}`);
 }
 

@@ -5,7 +5,7 @@ import { EmailCard, NameCard, PasswordCard } from './account-cards';
 import { SessionsCard } from './sessions-card';
 import { TwoFactorCard } from './two-factor-card';
 
-export function ProfileView({ mfaRequired }: { mfaRequired: boolean }) {
+export function ProfileView({ mfaRequired }: { mfaRequired: 'organization' | 'operator' | null }) {
   return (
     <>
       <PageHeader title="Profile" description="Your account: how you sign in, and where you are signed in." />

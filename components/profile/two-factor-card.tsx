@@ -1,5 +1,6 @@
 'use client';
 
+import Link from 'next/link';
 import QRCode from 'qrcode';
 import { useEffect, useState, type FormEvent } from 'react';
 import { CopyButton, SecretField } from '@/components/copy-button';
@@ -62,7 +63,8 @@ function BackupCodes({ codes }: { codes: string[] }) {
   );
 }
 
-export function TwoFactorCard({ required }: { required: boolean }) {
+// required: who asks for it, the organization's security policy or the operator console (/ops); null when nobody does.
+export function TwoFactorCard({ required }: { required: 'organization' | 'operator' | null }) {
   const me = useMe();
   const toast = useToast();
   const enabled = me.user?.twoFactorEnabled ?? false;
@@ -191,9 +193,19 @@ export function TwoFactorCard({ required }: { required: boolean }) {
   return (
     <Card title="Two-factor authentication" description="A second step at sign-in with an authenticator app (TOTP), with backup codes for when you lose it.">
       <div className="stack" id="mfa">
-        {required && !enabled && (
+        {required === 'organization' && !enabled && (
           <Alert tone="warning" title="Required by your organization">
             {me.tenant?.name ?? 'Your organization'} requires two-factor authentication. Set it up to continue.
+          </Alert>
+        )}
+        {required === 'operator' && !enabled && (
+          <Alert tone="warning" title="Required for the operator console">
+            Operators must use two-factor authentication. Set it up, then open the console again.
+          </Alert>
+        )}
+        {required === 'operator' && enabled && (
+          <Alert tone="success" title="You can use the operator console now">
+            <Link href="/ops">Open the operator console</Link>
           </Alert>
         )}
         {error && <Alert tone="error">{error}</Alert>}

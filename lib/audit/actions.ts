@@ -158,6 +158,18 @@ export const AUDIT_ACTIONS: Record<string, Entry> = {
   readiness: [V.check, 'readiness'],
   metrics: [V.read, 'metrics'],
   status: [V.read, 'the status page'],
+  // the operator console (/ops)
+  updateTenantFromConsole: [V.update, 'the organization (operator console)'],
+  issueInvoiceFromConsole: [V.issue, 'an invoice (operator console)'],
+  payInvoiceFromConsole: [V.record, 'a payment (operator console)'],
+  postIncidentFromConsole: [V.record, 'an incident (operator console)'],
+  grantOperator: [V.create, 'an operator'],
+  updateIncidentFromConsole: [V.update, 'an incident (operator console)'],
+  setMaintenanceFromConsole: [V.change, 'maintenance mode (operator console)'],
+  setInfraCostFromConsole: [V.record, 'an infrastructure cost (operator console)'],
+  'ops.updateTenant': [V.update, 'the organization (operator)'],
+  'ops.issueInvoice': [V.issue, 'an invoice (operator)'],
+  'ops.payInvoice': [V.record, 'a payment (operator)'],
   // events the application records itself
   'auth.signIn': [V.signIn, ''],
   'privacy.member_erased': [V.erase, "a member's personal data"],

@@ -160,3 +160,15 @@ export async function listRecentIncidents(opts: { days?: number; limit?: number 
     .limit(opts.limit ?? 20);
   return rows.map(toIncident);
 }
+
+// An operator rewording an incident while it is open (what is known, what is being done). Resolved incidents are
+// history and stay as they were. Returns null when no open incident has this id.
+export async function updateIncidentText(id: string, input: { title: string; detail: string }, db?: Database): Promise<Incident | null> {
+  const conn = db ?? (await getDb());
+  const [row] = await conn
+    .update(platformIncidents)
+    .set({ title: input.title, detail: input.detail, updatedAt: new Date() })
+    .where(and(eq(platformIncidents.id, id), eq(platformIncidents.status, 'open')))
+    .returning();
+  return row ? toIncident(row) : null;
+}

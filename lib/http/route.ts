@@ -4,6 +4,7 @@ import type { Principal } from '@/lib/auth/principal';
 import { resolvePrincipal } from '@/lib/auth/principal';
 import { assertBillingAllows } from '@/lib/billing/enforce';
 import { withTenant, isUuid } from '@/lib/db/tenant';
+import { countTenantRequest } from '@/lib/economics/request-counter';
 import type { Tx } from '@/lib/db/types';
 import { getEnv } from '@/lib/env';
 import { logger } from '@/lib/log';
@@ -360,6 +361,8 @@ export function tenantRouteWith<O extends Operation, B = undefined, P = undefine
         },
         scope,
       );
+      // In process only (a Map increment): the counts reach the database in batches (request-counter.ts).
+      countTenantRequest(tenant);
       return finish(result, op, ctx.headers);
     } catch (err) {
       if (staged?.discard) await staged.discard().catch((cleanup: unknown) => logger.warn('could not discard a staged upload', { requestId, error: String(cleanup) }));

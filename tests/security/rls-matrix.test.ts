@@ -140,6 +140,12 @@ const FIXTURES: Record<string, Fixture> = {
     newRow: (t) => ({ tenant_id: t.id, operation: 'embed', provider: 'offline', model: 'matrix', outcome: 'ok' }),
     update: () => ({ model: 'changed' }),
   },
+  tenant_request_counts: {
+    // Keyed by (tenant_id, day): every row takes a day no other row has, so a day names one row.
+    key: 'day',
+    newRow: (t, ctx) => ({ tenant_id: t.id, day: new Date(Date.UTC(2100, 0, 1 + ctx.next('request-days'))).toISOString().slice(0, 10), requests: 1 }),
+    update: () => ({ requests: 2 }),
+  },
   audit_log: {
     newRow: (t, ctx) => ({
       tenant_id: t.id,

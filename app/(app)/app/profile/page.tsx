@@ -4,7 +4,9 @@ import { getViewer } from '@/lib/ui/session';
 
 export const metadata: Metadata = { title: 'Profile' };
 
-export default async function ProfilePage() {
+// ?required=operator: the operator console sent an operator here to enrol in two-factor authentication first.
+export default async function ProfilePage({ searchParams }: { searchParams: Promise<{ required?: string | string[] }> }) {
   const me = await getViewer();
-  return <ProfileView mfaRequired={me?.policy?.mfaRequired ?? false} />;
+  const required = (await searchParams).required;
+  return <ProfileView mfaRequired={me?.policy?.mfaRequired ? 'organization' : required === 'operator' ? 'operator' : null} />;
 }
