@@ -5,9 +5,9 @@ import * as meRoute from '@/app/api/v1/me/route';
 import * as membersRoute from '@/app/api/v1/members/route';
 import * as connectionRoute from '@/app/api/v1/settings/sso/connections/[id]/route';
 import { resetEnvForTests } from '@/lib/env';
-import { BASE, call, provision } from '../helpers/http';
+import { BASE, call, provision, signUp } from '../helpers/http';
 import { addMember, roleIdsOf } from '../helpers/tenancy';
-import { browse, createOidcConnection, REDIRECT_URI, replayCallback, verifiedDomain } from '../helpers/sso';
+import { browse, createOidcConnection, randomDomain, REDIRECT_URI, replayCallback, verifiedDomain } from '../helpers/sso';
 import { startOidcIdp, type OidcIdp } from '../fakes/oidc-idp';
 
 process.env.SSO_ALLOW_INSECURE_URLS = '1';
@@ -98,22 +98,43 @@ describe('OIDC sign-in through a real OpenID Provider', () => {
     expect(await memberRole(user.email)).toBe('member');
   });
 
-  it('signs an existing member in by address and never changes an owner', async () => {
-    // The organization's owner, signing in through the IdP with a group mapped to admin: still owner.
-    idp.addUser({ sub: 'owner-sub', email: org.ownerEmail, email_verified: true, groups: ['reflex-admins'] });
-    idp.signInAs('owner-sub');
-    const ownerDomain = org.ownerEmail.split('@')[1] ?? '';
-    expect(ownerDomain).not.toBe(domain);
+  it('signs an existing member in by address, links the IdP identity, and never changes an owner', async () => {
+    const existing = await signUp(`pat-${randomUUID().slice(0, 6)}@${domain}`);
+    await addMember(admin, org.tenantId, 'member', existing);
+    idp.addUser({ sub: `sub-${existing.userId}`, email: existing.email, email_verified: true, groups: [] });
+    idp.signInAs(`sub-${existing.userId}`);
+    const first = await browse(`/api/sso/start?tenant=${org.tenantId}&connection=${connectionId}`);
+    expect(first.location).toBe('/app');
+    expect((await me(first.cookie)).body.user.id).toBe(existing.userId);
+    expect(await memberRole(existing.email)).toBe('member');
+    // The IdP changes the address: the linked subject still finds the same account.
+    idp.addUser({ sub: `sub-${existing.userId}`, email: `renamed-${randomUUID().slice(0, 6)}@${domain}`, email_verified: true, groups: [] });
+    const again = await browse(`/api/sso/start?tenant=${org.tenantId}&connection=${connectionId}`);
+    expect((await me(again.cookie)).body.user.id).toBe(existing.userId);
+
+    // An owner whose IdP groups map to admin stays owner.
+    const bossDomain = randomDomain();
+    const org2 = await provision(undefined, `boss@${bossDomain}`);
+    const admin2 = { apiKey: org2.apiKey };
+    await verifiedDomain(admin2, bossDomain);
+    const roles2 = await roleIdsOf(admin2);
+    const conn2 = await createOidcConnection(admin2, idp, { jitEnabled: true, groupRoleMappings: [{ group: 'reflex-admins', roleId: roles2.admin }] });
+    idp.addUser({ sub: `boss-${org2.tenantId}`, email: `boss@${bossDomain}`, email_verified: true, groups: ['reflex-admins'] });
+    idp.signInAs(`boss-${org2.tenantId}`);
+    const boss = await browse(`/api/sso/start?tenant=${org2.tenantId}&connection=${conn2.id}`);
+    expect(boss.location).toBe('/app');
+    const bossMe = await me(boss.cookie);
+    expect(bossMe.body.tenant.id).toBe(org2.tenantId);
+    const members2 = await call(membersRoute.GET, { path: '/api/v1/members?limit=100', as: admin2 });
+    expect((members2.body.items as { email: string; role: { key: string } }[]).find((m) => m.email === `boss@${bossDomain}`)?.role.key).toBe('owner');
+  });
+
+  it('refuses an address outside the organization\'s verified domains', async () => {
+    idp.addUser({ sub: 'outsider', email: org.ownerEmail, email_verified: true, groups: ['reflex-admins'] });
+    idp.signInAs('outsider');
     const refused = await browse(`/api/sso/start?tenant=${org.tenantId}&connection=${connectionId}`);
     expect(refused.location).toBe('/sso/error?reason=email_domain');
-
-    const member = await addMember(admin, org.tenantId, 'member');
-    const sub = `sub-${randomUUID().slice(0, 8)}`;
-    idp.addUser({ sub, email: `${sub}@${domain}`, email_verified: true, groups: [] });
-    idp.signInAs(sub);
-    expect(member.email).not.toContain(domain);
-    const ok = await browse(`/api/sso/start?tenant=${org.tenantId}&connection=${connectionId}`);
-    expect(ok.location).toBe('/app');
+    expect(refused.cookie).not.toContain('session_token');
   });
 
   it('refuses an address the IdP says is unverified: error page, audit entry, no session', async () => {
