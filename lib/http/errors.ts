@@ -5,6 +5,7 @@ export const ERROR_STATUS = {
   invalid_json: 400,
   invalid_id: 400,
   unauthenticated: 401,
+  sso_failed: 401,
   forbidden: 403,
   // The organization's security policy asks for something this member has not done yet (details.nextStep says what).
   mfa_required: 403,
