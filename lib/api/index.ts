@@ -18,5 +18,6 @@ import './settings';
 import './quotas';
 import './privacy';
 import './dashboard';
+import './sso';
 
 export { listOperations } from '@/lib/http/operation';

@@ -8,6 +8,7 @@ type Entry = readonly [verb: Verb, object: string];
 
 const V = {
   accept: ['Accepted', 'accept'],
+  add: ['Added', 'add'],
   ask: ['Asked', 'ask'],
   cancel: ['Cancelled', 'cancel'],
   change: ['Changed', 'change'],
@@ -34,6 +35,7 @@ const V = {
   revoke: ['Revoked', 'revoke'],
   search: ['Searched', 'search'],
   signIn: ['Signed in', 'sign in'],
+  start: ['Started', 'start'],
   signOut: ['Signed out', 'sign out'],
   switch: ['Switched', 'switch'],
   update: ['Updated', 'update'],
@@ -53,6 +55,20 @@ export const AUDIT_ACTIONS: Record<string, Entry> = {
   updateOrganizationSettings: [V.update, 'organization settings'],
   getSecuritySettings: [V.read, 'security settings'],
   updateSecuritySettings: [V.update, 'security settings'],
+  // single sign-on
+  listSsoConnections: [V.list, 'SSO connections'],
+  createSsoConnection: [V.create, 'an SSO connection'],
+  getSsoConnection: [V.read, 'an SSO connection'],
+  updateSsoConnection: [V.update, 'an SSO connection'],
+  deleteSsoConnection: [V.delete, 'an SSO connection'],
+  listSsoDomains: [V.list, 'SSO domains'],
+  addSsoDomain: [V.add, 'an SSO domain'],
+  verifySsoDomain: [V.verify, 'an SSO domain'],
+  updateSsoDomain: [V.update, 'an SSO domain'],
+  deleteSsoDomain: [V.remove, 'an SSO domain'],
+  discoverSso: [V.check, 'single sign-on for an address'],
+  startSso: [V.start, 'single sign-on'],
+  ssoOidcCallback: [V.signIn, 'with single sign-on'],
   // members, roles, invitations, API keys
   listMembers: [V.list, 'members'],
   updateMember: [V.change, "a member's role"],
@@ -122,6 +138,7 @@ export const AUDIT_ACTIONS: Record<string, Entry> = {
   status: [V.read, 'the status page'],
   // events the application records itself
   'auth.signIn': [V.signIn, ''],
+  'sso.signIn': [V.signIn, 'with single sign-on'],
   'privacy.member_erased': [V.erase, "a member's personal data"],
   'privacy.exports_purged': [V.purge, 'expired data exports'],
   'retention.documents_deleted': [V.delete, 'documents past their retention period'],

@@ -12,3 +12,4 @@ export * from './runner';
 export * from './privacy';
 export * from './assistant';
 export * from './email';
+export * from './sso';
