@@ -123,7 +123,9 @@ function checkStatus(response: XmlElement): void {
   const detail = attr(code ? firstChild(code, SAML_PROTOCOL_NS, 'StatusCode') : null, 'Value') ?? value ?? 'no status';
   const said = textOf(status ? firstChild(status, SAML_PROTOCOL_NS, 'StatusMessage') : null);
   const reason = `${said ? `${said.slice(0, 200)} ` : ''}(${detail.split(':').pop()})`;
-  throw samlFailure('malformed', `The identity provider did not sign you in: ${reason}`);
+  throw new AppError('sso_failed', `The identity provider did not sign you in: ${reason}`, {
+    details: { reason: 'malformed' satisfies SamlFailureReason, idpStatus: detail },
+  });
 }
 
 function mapLibraryError(error: unknown): AppError {
