@@ -19,5 +19,6 @@ import './quotas';
 import './privacy';
 import './dashboard';
 import './sso';
+import './sso-saml';
 
 export { listOperations } from '@/lib/http/operation';

@@ -8,6 +8,7 @@ import { discoverSso } from './discovery';
 import { failureReasonOf, ssoFailure } from './failure';
 import { consumeLoginState, createLoginState, tenantOfState } from './login-state';
 import { authorizationUrl, finishOidc, prepareOidc } from './oidc';
+import { startSamlSignIn } from './saml-flow';
 
 export type StartTarget = { email: string } | { tenantId: string; connectionId: string };
 
@@ -39,11 +40,11 @@ async function connectionFor(target: StartTarget): Promise<{ tenantId: string; r
 
 /**
  * The first leg: which organization and connection (by the address's verified domain, or named directly), a
- * login state, and the IdP URL to send the browser to. SAML connections are started by the SAML module's route.
+ * login state, and the IdP URL to send the browser to (lib/sso/saml-flow.ts for SAML connections).
  */
 export async function startSsoSignIn(target: StartTarget, nextPath: string, baseUrl: string, meta: SsoRequestMeta): Promise<StartedSignIn> {
   const { tenantId, row } = await connectionFor(target);
-  if (row.protocol !== 'oidc') throw ssoFailure('no_connection', 'SAML sign-in is not available yet');
+  if (row.protocol === 'saml') return startSamlSignIn(tenantId, row, nextPath, baseUrl, meta);
   try {
     const secrets = await prepareOidc(row);
     const { state, browser } = await withTenant(tenantId, (tx) => createLoginState(tx, tenantId, { connectionId: row.id, ...secrets, nextPath }));
