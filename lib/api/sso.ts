@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineOperation } from '@/lib/http/operation';
 import { idParams } from '@/lib/http/route';
-import { connectionViewSchema, createConnectionSchema, updateConnectionSchema } from '@/lib/sso/connections';
+import { connectionViewSchema, createConnectionBodyLimit, createConnectionSchema, updateConnectionSchema } from '@/lib/sso/connections';
 import { addDomainSchema, domainViewSchema, updateDomainSchema, verifyResultSchema } from '@/lib/sso/domains';
 
 const C = '/api/v1/settings/sso/connections';
@@ -23,13 +23,15 @@ export const createSsoConnectionOp = defineOperation({
   method: 'POST',
   path: C,
   summary:
-    'Add an OIDC (issuer, client id and secret) or SAML (IdP entity id, SSO URL, signing certificates) connection, with ' +
+    'Add an OIDC (issuer, client id and secret) or SAML (metadata XML, metadata URL, or IdP entity id, SSO URL and signing ' +
+    'certificates) connection, with ' +
     'just-in-time provisioning and group → role mappings. 422 for an issuer or metadata URL the server will not fetch ' +
     '(not https, or a private address), for the owner role, or a role you could not grant yourself.',
   tag: 'sso',
   auth: 'tenant',
   permission: 'settings:manage',
   body: createConnectionSchema,
+  bodyLimit: createConnectionBodyLimit,
   response: connectionViewSchema,
   status: 201,
 });
@@ -56,6 +58,7 @@ export const updateSsoConnectionOp = defineOperation({
   permission: 'settings:manage',
   params: idParams,
   body: updateConnectionSchema,
+  bodyLimit: createConnectionBodyLimit,
   response: connectionViewSchema,
 });
 

@@ -3,11 +3,12 @@ import { z } from 'zod';
 import { OWNER_ROLE_KEY, type Permission } from '@/lib/auth/permissions';
 import { roles, ssoConnections } from '@/lib/db/schema';
 import type { Tx } from '@/lib/db/types';
-import { AppError, notFound } from '@/lib/http/errors';
+import { AppError, notFound, validationError } from '@/lib/http/errors';
 import type { Access } from '@/lib/tenancy/access';
 import { assertGrantable } from '@/lib/tenancy/roles';
 import { sealSecret, unsealSecret } from './crypto';
-import { assertFetchableUrl } from './fetch-metadata';
+import { assertFetchableUrl, fetchMetadata, insecureUrlsAllowed } from './fetch-metadata';
+import { MAX_METADATA_CHARS, parseSamlIdpMetadata, samlIdpConfigSchemaWith } from './saml-config';
 
 // Stored configuration per protocol (sso_connections.config). The OIDC client secret is sealed (lib/sso/crypto.ts)
 // and never part of any response.
@@ -45,16 +46,18 @@ const oidcFields = {
   groupsClaim: z.string().trim().min(1).max(100).optional().describe('The claim that lists groups (default: groups)'),
 };
 const samlFields = {
-  idpEntityId: z.string().trim().min(1).max(1024),
-  idpSsoUrl: z.url().max(2048),
-  idpCertificates: z.array(z.string().trim().min(1).max(20_000)).min(1).max(5).describe('PEM or base64 signing certificates'),
-  metadataUrl: z.url().max(2048).nullable().optional(),
+  idpEntityId: z.string().trim().min(1).max(1024).optional(),
+  idpSsoUrl: z.url().max(2048).optional(),
+  idpCertificates: z.array(z.string().trim().min(1).max(20_000)).min(1).max(5).optional().describe('PEM or base64 signing certificates'),
+  metadataXml: z.string().min(1).max(MAX_METADATA_CHARS).optional().describe("The IdP's metadata XML; fills entity id, SSO URL and certificates"),
+  metadataUrl: z.url().max(2048).nullable().optional().describe("The IdP's metadata URL, read now (https, public address); fills the same"),
 };
 
 export const createConnectionSchema = z.discriminatedUnion('protocol', [
   z.strictObject({ protocol: z.literal('oidc'), name, ...oidcFields, clientSecret: z.string().min(1).max(2048), ...provisioning }),
   z.strictObject({ protocol: z.literal('saml'), name, ...samlFields, ...provisioning }),
 ]);
+export const createConnectionBodyLimit = MAX_METADATA_CHARS + 64 * 1024;
 export const updateConnectionSchema = z
   .strictObject({
     name: name.optional(),
@@ -63,9 +66,10 @@ export const updateConnectionSchema = z
     clientSecret: z.string().min(1).max(2048).optional().describe('Leave out to keep the stored secret'),
     scopes: oidcFields.scopes,
     groupsClaim: oidcFields.groupsClaim,
-    idpEntityId: samlFields.idpEntityId.optional(),
-    idpSsoUrl: samlFields.idpSsoUrl.optional(),
-    idpCertificates: samlFields.idpCertificates.optional(),
+    idpEntityId: samlFields.idpEntityId,
+    idpSsoUrl: samlFields.idpSsoUrl,
+    idpCertificates: samlFields.idpCertificates,
+    metadataXml: samlFields.metadataXml,
     metadataUrl: samlFields.metadataUrl,
     ...provisioning,
   })
@@ -179,6 +183,28 @@ export async function getConnection(tx: Tx, id: string, baseUrl: string): Promis
   return toConnectionView(await findConnection(tx, id), baseUrl);
 }
 
+type SamlInput = { idpEntityId?: string; idpSsoUrl?: string; idpCertificates?: string[]; metadataXml?: string; metadataUrl?: string | null };
+
+// The IdP's values from its metadata (pasted, or read from its URL through the SSRF guard), else from the fields
+// typed in; certificates are checked to be X.509 either way (lib/sso/saml-config.ts).
+async function samlIdpOf(input: SamlInput, current: SamlConfig | null): Promise<Omit<SamlConfig, 'metadataUrl'>> {
+  const allowInsecure = insecureUrlsAllowed();
+  if (input.metadataXml) return pickIdp(parseSamlIdpMetadata(input.metadataXml, { allowInsecure }));
+  if (input.metadataUrl) return pickIdp(parseSamlIdpMetadata(await fetchMetadata(input.metadataUrl), { allowInsecure }));
+  const merged = {
+    idpEntityId: input.idpEntityId ?? current?.idpEntityId,
+    idpSsoUrl: input.idpSsoUrl ?? current?.idpSsoUrl,
+    idpCertificates: input.idpCertificates ?? current?.idpCertificates,
+  };
+  const parsed = samlIdpConfigSchemaWith({ allowInsecure }).safeParse(merged);
+  if (!parsed.success) throw validationError(parsed.error, 'SAML settings (paste the metadata XML, give its URL, or fill in entity ID, SSO URL and certificate)');
+  return pickIdp(parsed.data);
+}
+
+function pickIdp(idp: { idpEntityId: string; idpSsoUrl: string; idpCertificates: string[] }): Omit<SamlConfig, 'metadataUrl'> {
+  return { idpEntityId: idp.idpEntityId, idpSsoUrl: idp.idpSsoUrl, idpCertificates: idp.idpCertificates };
+}
+
 export async function createConnection(tx: Tx, access: Access, input: z.infer<typeof createConnectionSchema>, baseUrl: string): Promise<ConnectionView> {
   await assertAssignableRoles(tx, access, provisioningRoleIds(input));
   let config: Record<string, unknown>;
@@ -192,8 +218,7 @@ export async function createConnection(tx: Tx, access: Access, input: z.infer<ty
       groupsClaim: input.groupsClaim ?? 'groups',
     } satisfies OidcConfig;
   } else {
-    if (input.metadataUrl) await assertFetchableUrl(input.metadataUrl);
-    config = { idpEntityId: input.idpEntityId, idpSsoUrl: input.idpSsoUrl, idpCertificates: input.idpCertificates, metadataUrl: input.metadataUrl ?? null } satisfies SamlConfig;
+    config = { ...(await samlIdpOf(input, null)), metadataUrl: input.metadataUrl ?? null } satisfies SamlConfig;
   }
   const [row] = await tx
     .insert(ssoConnections)
@@ -212,7 +237,7 @@ export async function createConnection(tx: Tx, access: Access, input: z.infer<ty
   return toConnectionView(row, baseUrl);
 }
 
-function nextConfig(row: ConnectionRow, change: z.infer<typeof updateConnectionSchema>): Record<string, unknown> {
+async function nextConfig(row: ConnectionRow, change: z.infer<typeof updateConnectionSchema>): Promise<Record<string, unknown>> {
   if (row.protocol === 'oidc') {
     const current = oidcStoredSchema.parse(row.config);
     return {
@@ -224,16 +249,15 @@ function nextConfig(row: ConnectionRow, change: z.infer<typeof updateConnectionS
     } satisfies OidcConfig;
   }
   const current = samlStoredSchema.parse(row.config);
+  const touched = change.metadataXml || change.metadataUrl || change.idpEntityId || change.idpSsoUrl || change.idpCertificates;
   return {
-    idpEntityId: change.idpEntityId ?? current.idpEntityId,
-    idpSsoUrl: change.idpSsoUrl ?? current.idpSsoUrl,
-    idpCertificates: change.idpCertificates ?? current.idpCertificates,
+    ...(touched ? await samlIdpOf(change, current) : pickIdp(current)),
     metadataUrl: change.metadataUrl === undefined ? current.metadataUrl : change.metadataUrl,
   } satisfies SamlConfig;
 }
 
 const OIDC_ONLY = ['issuer', 'clientId', 'clientSecret', 'scopes', 'groupsClaim'] as const;
-const SAML_ONLY = ['idpEntityId', 'idpSsoUrl', 'idpCertificates', 'metadataUrl'] as const;
+const SAML_ONLY = ['idpEntityId', 'idpSsoUrl', 'idpCertificates', 'metadataXml', 'metadataUrl'] as const;
 
 export async function updateConnection(tx: Tx, access: Access, id: string, change: z.infer<typeof updateConnectionSchema>, baseUrl: string): Promise<ConnectionView> {
   const row = await findConnection(tx, id);
@@ -241,13 +265,12 @@ export async function updateConnection(tx: Tx, access: Access, id: string, chang
   if (foreign.length) throw new AppError('validation_failed', `${foreign.join(', ')} do not apply to a ${row.protocol.toUpperCase()} connection`);
   await assertAssignableRoles(tx, access, provisioningRoleIds(change));
   if (change.issuer) await assertFetchableUrl(change.issuer);
-  if (change.metadataUrl) await assertFetchableUrl(change.metadataUrl);
   const [updated] = await tx
     .update(ssoConnections)
     .set({
       name: change.name ?? row.name,
       status: change.status ?? row.status,
-      config: nextConfig(row, change),
+      config: await nextConfig(row, change),
       jitEnabled: change.jitEnabled ?? row.jitEnabled,
       defaultRoleId: change.defaultRoleId === undefined ? row.defaultRoleId : change.defaultRoleId,
       groupRoleMappings: change.groupRoleMappings ?? row.groupRoleMappings,

@@ -14,6 +14,7 @@ import { call, provision, signIn, type Identity } from '../helpers/http';
 import { addMember, roleIdsOf } from '../helpers/tenancy';
 import { createOidcConnection, randomDomain, REDIRECT_URI, txtRecords, verifiedDomain } from '../helpers/sso';
 import { startOidcIdp, type OidcIdp } from '../fakes/oidc-idp';
+import { createTestIdp, generateSigningKey } from '../helpers/saml-idp';
 
 process.env.SSO_ALLOW_INSECURE_URLS = '1';
 resetEnvForTests();
@@ -55,17 +56,29 @@ describe('SSO connections', () => {
     expect(one.body.oidc).not.toHaveProperty('clientSecretSealed');
   });
 
-  it('shows SAML values to copy into the IdP', async () => {
-    const res = await call(connectionsRoute.POST, {
+  it('reads SAML settings from metadata XML or fields, checks certificates, and shows SAML values to copy into the IdP', async () => {
+    const keys = await generateSigningKey();
+    const samlIdp = createTestIdp({ entityId: `https://idp.test/${randomUUID()}`, ssoUrl: 'https://idp.test/sso', keys });
+    const fromXml = await call(connectionsRoute.POST, {
       method: 'POST',
       path: '/api/v1/settings/sso/connections',
-      body: { protocol: 'saml', name: 'Okta SAML', idpEntityId: 'http://www.okta.com/exk1', idpSsoUrl: 'https://acme.okta.com/app/sso/saml', idpCertificates: ['MIIC...'] },
+      body: { protocol: 'saml', name: 'Okta SAML', metadataXml: samlIdp.metadata },
       as: aKey,
     });
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
-    expect(res.body.saml.acsUrl).toBe(`http://localhost:3000/api/sso/saml/${res.body.id}/acs`);
-    expect(res.body.saml.spEntityId).toBe(`http://localhost:3000/api/sso/saml/${res.body.id}/metadata`);
-    await call(connectionById.DELETE, { method: 'DELETE', path: `/api/v1/settings/sso/connections/${res.body.id}`, params: { id: res.body.id }, as: aKey });
+    expect(fromXml.status, JSON.stringify(fromXml.body)).toBe(201);
+    expect(fromXml.body.saml).toMatchObject({ idpEntityId: samlIdp.entityId, idpSsoUrl: 'https://idp.test/sso', idpCertificateCount: 1 });
+    expect(fromXml.body.saml.acsUrl).toBe(`http://localhost:3000/api/sso/saml/${fromXml.body.id}/acs`);
+    expect(fromXml.body.saml.spEntityId).toBe(`http://localhost:3000/api/sso/saml/${fromXml.body.id}/metadata`);
+    const badCert = await call(connectionsRoute.POST, {
+      method: 'POST',
+      path: '/api/v1/settings/sso/connections',
+      body: { protocol: 'saml', name: 'x', idpEntityId: 'http://www.okta.com/exk1', idpSsoUrl: 'https://acme.okta.com/app/sso/saml', idpCertificates: ['MIIC-not-a-cert'] },
+      as: aKey,
+    });
+    expect(badCert.status).toBe(422);
+    const notXml = await call(connectionsRoute.POST, { method: 'POST', path: '/api/v1/settings/sso/connections', body: { protocol: 'saml', name: 'x', metadataXml: '<html/>' }, as: aKey });
+    expect(notXml.status).toBe(422);
+    await call(connectionById.DELETE, { method: 'DELETE', path: `/api/v1/settings/sso/connections/${fromXml.body.id}`, params: { id: fromXml.body.id }, as: aKey });
   });
 
   it('refuses the owner role and roles the admin could not grant', async () => {
