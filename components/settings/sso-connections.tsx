@@ -152,6 +152,7 @@ function ProvisioningEditor({ connection, roles, onSaved }: { connection: SsoCon
 function AddConnectionForm({ onCreated }: { onCreated: () => Promise<void> }) {
   const hydrated = useHydrated();
   const [protocol, setProtocol] = useState<'oidc' | 'saml'>('oidc');
+  const [samlSource, setSamlSource] = useState<'xml' | 'url' | 'fields'>('xml');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const origin = hydrated ? window.location.origin : '';
@@ -164,7 +165,11 @@ function AddConnectionForm({ onCreated }: { onCreated: () => Promise<void> }) {
     const body =
       protocol === 'oidc'
         ? { protocol, name: text('name'), issuer: text('issuer'), clientId: text('clientId'), clientSecret: text('clientSecret'), jitEnabled: true }
-        : { protocol, name: text('name'), idpEntityId: text('idpEntityId'), idpSsoUrl: text('idpSsoUrl'), idpCertificates: [text('certificate')], metadataUrl: text('metadataUrl') || null, jitEnabled: true };
+        : samlSource === 'xml'
+          ? { protocol, name: text('name'), metadataXml: text('metadataXml'), jitEnabled: true }
+          : samlSource === 'url'
+            ? { protocol, name: text('name'), metadataUrl: text('metadataUrl'), jitEnabled: true }
+            : { protocol, name: text('name'), idpEntityId: text('idpEntityId'), idpSsoUrl: text('idpSsoUrl'), idpCertificates: [text('certificate')], jitEnabled: true };
     setBusy(true);
     setError(null);
     try {
@@ -215,22 +220,48 @@ function AddConnectionForm({ onCreated }: { onCreated: () => Promise<void> }) {
       ) : (
         <>
           <p className="hint">The SP entity ID, ACS URL and SP metadata URL to enter at your identity provider are shown once the connection is saved.</p>
-          <div className="field">
-            <label htmlFor="sso-idp-entity">IdP entity ID (issuer)</label>
-            <input id="sso-idp-entity" name="idpEntityId" className="input" required maxLength={1024} />
+          <div className="form-row" role="radiogroup" aria-label="Identity provider details">
+            {(
+              [
+                ['xml', 'Paste metadata XML'],
+                ['url', 'Metadata URL'],
+                ['fields', 'Enter details'],
+              ] as const
+            ).map(([value, label]) => (
+              <label className="check" key={value}>
+                <input type="radio" name="saml-source" checked={samlSource === value} onChange={() => setSamlSource(value)} />
+                <span className="check-label">{label}</span>
+              </label>
+            ))}
           </div>
-          <div className="field">
-            <label htmlFor="sso-idp-url">IdP single sign-on URL</label>
-            <input id="sso-idp-url" name="idpSsoUrl" className="input" type="url" required />
-          </div>
-          <div className="field">
-            <label htmlFor="sso-cert">IdP signing certificate (PEM)</label>
-            <textarea id="sso-cert" name="certificate" className="input mono sso-textarea" rows={5} required maxLength={20000} />
-          </div>
-          <div className="field">
-            <label htmlFor="sso-metadata-url">IdP metadata URL (optional)</label>
-            <input id="sso-metadata-url" name="metadataUrl" className="input" type="url" />
-          </div>
+          {samlSource === 'xml' && (
+            <div className="field">
+              <label htmlFor="sso-metadata-xml">IdP metadata XML</label>
+              <textarea id="sso-metadata-xml" name="metadataXml" className="input mono sso-textarea" rows={6} required placeholder="<EntityDescriptor …>" />
+            </div>
+          )}
+          {samlSource === 'url' && (
+            <div className="field">
+              <label htmlFor="sso-metadata-url">IdP metadata URL</label>
+              <input id="sso-metadata-url" name="metadataUrl" className="input" type="url" required placeholder="https://acme.okta.com/app/…/sso/saml/metadata" />
+            </div>
+          )}
+          {samlSource === 'fields' && (
+            <>
+              <div className="field">
+                <label htmlFor="sso-idp-entity">IdP entity ID (issuer)</label>
+                <input id="sso-idp-entity" name="idpEntityId" className="input" required maxLength={1024} />
+              </div>
+              <div className="field">
+                <label htmlFor="sso-idp-url">IdP single sign-on URL</label>
+                <input id="sso-idp-url" name="idpSsoUrl" className="input" type="url" required />
+              </div>
+              <div className="field">
+                <label htmlFor="sso-cert">IdP signing certificate (PEM)</label>
+                <textarea id="sso-cert" name="certificate" className="input mono sso-textarea" rows={5} required maxLength={20000} />
+              </div>
+            </>
+          )}
         </>
       )}
       {error && <Alert tone="error">{error}</Alert>}
