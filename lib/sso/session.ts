@@ -25,7 +25,7 @@ function serializeSessionCookie(name: string, token: string, secret: string, att
 
 export async function mintSession(userId: string, tenantId: string, meta: { ip: string; userAgent: string }): Promise<MintedSession> {
   const ctx = await (await getAuth()).$context;
-  const created = await ctx.internalAdapter.createSession(userId, false, { ipAddress: meta.ip, userAgent: meta.userAgent, activeTenantId: tenantId, lastActiveAt: new Date() });
+  const created = await ctx.internalAdapter.createSession(userId, false, { ipAddress: meta.ip, userAgent: meta.userAgent, activeTenantId: tenantId, ssoTenantId: tenantId, lastActiveAt: new Date() });
   if (!created) throw new Error('better-auth created no session');
   const { name, attributes } = ctx.authCookies.sessionToken;
   return { sessionId: created.id, setCookie: serializeSessionCookie(name, created.token, ctx.secret, attributes) };

@@ -3,9 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as auditRoute from '@/app/api/v1/audit/route';
 import * as meRoute from '@/app/api/v1/me/route';
 import * as membersRoute from '@/app/api/v1/members/route';
+import * as securityRoute from '@/app/api/v1/settings/security/route';
 import * as connectionRoute from '@/app/api/v1/settings/sso/connections/[id]/route';
+import * as domainRoute from '@/app/api/v1/settings/sso/domains/[id]/route';
+import * as domainsRoute from '@/app/api/v1/settings/sso/domains/route';
+import { getAuth } from '@/lib/auth/auth';
 import { resetEnvForTests } from '@/lib/env';
-import { BASE, call, provision, signUp } from '../helpers/http';
+import { BASE, call, provision, signIn, signUp } from '../helpers/http';
 import { addMember, roleIdsOf } from '../helpers/tenancy';
 import { browse, createOidcConnection, randomDomain, REDIRECT_URI, replayCallback, verifiedDomain } from '../helpers/sso';
 import { startOidcIdp, type OidcIdp } from '../fakes/oidc-idp';
@@ -77,6 +81,12 @@ describe('OIDC sign-in through a real OpenID Provider', () => {
     expect(await memberRole(user.email)).toBe(roleIds.viewer ? 'viewer' : 'member');
     const audit = await ssoAudit();
     expect(audit.some((e) => e.outcome === 'success' && e.metadata.memberCreated === true)).toBe(true);
+    // A better-auth session like any other: signing out ends it.
+    const out = await (await getAuth()).handler(
+      new Request(`${BASE}/api/auth/sign-out`, { method: 'POST', headers: { cookie: result.cookie, origin: BASE, 'content-type': 'application/json' }, body: '{}' }),
+    );
+    expect(out.status).toBe(200);
+    expect((await me(result.cookie)).status).toBe(401);
   });
 
   it('maps IdP groups to roles, on the first and on every later sign-in', async () => {
@@ -198,5 +208,24 @@ describe('OIDC sign-in through a real OpenID Provider', () => {
   it('sends an address with no SSO to the error page', async () => {
     const result = await browse(`/api/sso/start?email=${encodeURIComponent(`nobody@${randomUUID().slice(0, 6)}.example.test`)}`);
     expect(result.location).toBe('/sso/error?reason=no_connection');
+  });
+
+  it("meets the organization's two-factor requirement only when the organization requires SSO", async () => {
+    await call(securityRoute.PATCH, { method: 'PATCH', path: '/api/v1/settings/security', body: { mfa: { required: 'all' } }, as: admin });
+    try {
+      const user = person();
+      const signedIn = await browse(`/api/sso/start?email=${encodeURIComponent(user.email)}`);
+      expect((await me(signedIn.cookie)).body.policy.blocked).toBe('mfa');
+      const domains = await call(domainsRoute.GET, { path: '/api/v1/settings/sso/domains', as: admin });
+      const id = (domains.body.items as { id: string; domain: string }[]).find((d) => d.domain === domain)?.id ?? '';
+      const enforce = await call(domainRoute.PATCH, { method: 'PATCH', path: `/api/v1/settings/sso/domains/${id}`, params: { id }, body: { enforceSso: true }, as: admin });
+      expect(enforce.status, JSON.stringify(enforce.body)).toBe(200);
+      expect((await me(signedIn.cookie)).body.policy.blocked).toBeNull();
+      // The owner's password session (break-glass) is still held to the policy.
+      const owner = await signIn(org.ownerEmail);
+      expect((await me(owner.cookie)).body.policy.blocked).toBe('mfa');
+    } finally {
+      await call(securityRoute.PATCH, { method: 'PATCH', path: '/api/v1/settings/security', body: { mfa: { required: 'off' } }, as: admin });
+    }
   });
 });
