@@ -1,0 +1,22 @@
+import { createServer, Packet } from 'dns2';
+
+// A real DNS server (UDP, 127.0.0.1) that answers TXT questions from a map the spec fills; the app's resolver is
+// pointed at it by SSO_DNS_SERVERS (playwright.config.ts), so domain verification runs its real lookup.
+export const E2E_DNS_PORT = 15353;
+
+export async function startDnsServer(records: Map<string, string[]>): Promise<{ close: () => Promise<void> }> {
+  const server = createServer({
+    udp: true,
+    handle: (request, send) => {
+      const response = Packet.createResponseFromRequest(request);
+      for (const q of request.questions) {
+        for (const value of q.type === Packet.TYPE.TXT ? (records.get(q.name.toLowerCase()) ?? []) : []) {
+          response.answers.push({ name: q.name, type: Packet.TYPE.TXT, class: Packet.CLASS.IN, ttl: 1, data: value });
+        }
+      }
+      send(response);
+    },
+  });
+  await server.listen({ udp: { port: E2E_DNS_PORT, address: '127.0.0.1', type: 'udp4' } });
+  return { close: () => server.close() };
+}
