@@ -160,6 +160,7 @@ async function assertAssignableRoles(tx: Tx, access: Access, roleIds: string[]):
   if (found.length !== ids.length) throw new AppError('validation_failed', 'A role in the provisioning settings does not exist');
   for (const role of found) {
     if (role.key === OWNER_ROLE_KEY) throw new AppError('validation_failed', 'SSO cannot make anyone an owner; choose another role');
+    // roles.permissions holds only permission names: every write goes through permissionSchema (lib/tenancy/roles.ts).
     assertGrantable(access, role.permissions as Permission[]);
   }
 }

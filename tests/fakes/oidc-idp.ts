@@ -94,6 +94,7 @@ export async function startOidcIdp(opts: { redirectUris: string[]; clientId?: st
     const accountId = details.session?.accountId ?? '';
     const grant = details.grantId ? await provider.Grant.find(details.grantId) : new provider.Grant({ accountId, clientId: String(details.params.client_id) });
     if (!grant) throw new Error('fake IdP: grant vanished');
+    // oidc-provider types prompt details as an open record; these two keys are what its consent prompt sets.
     const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
     if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
     if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
@@ -114,18 +115,20 @@ export async function startOidcIdp(opts: { redirectUris: string[]; clientId?: st
       tamper = null;
       const chunks: Buffer[] = [];
       const end = res.end.bind(res);
+      // Koa writes the token response with end(body); write is covered too. Chunks are Buffers or strings.
       res.write = (chunk: unknown) => {
-        chunks.push(Buffer.from(chunk as Buffer));
+        chunks.push(Buffer.from(chunk as Buffer)); // Buffer.from takes either
         return true;
       };
       res.end = ((chunk?: unknown) => {
-        if (chunk && typeof chunk !== 'function') chunks.push(Buffer.from(chunk as Buffer));
+        if (chunk && typeof chunk !== 'function') chunks.push(Buffer.from(chunk as Buffer)); // Buffer.from takes either
+        // A token endpoint response (RFC 6749 5.1): JSON with id_token for an openid request.
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { id_token?: string };
         if (body.id_token) body.id_token = resign(body.id_token, rewrite);
         const text = JSON.stringify(body);
         res.setHeader('content-length', Buffer.byteLength(text));
         return end(text);
-      }) as typeof res.end;
+      }) as typeof res.end; // end has several overloads; this one handles every way Koa calls it
     }
     void callback(req, res);
   };
