@@ -1,11 +1,13 @@
-import { createServer, Packet } from 'dns2';
+import dns2 from 'dns2';
+
+const { Packet } = dns2;
 
 // A real DNS server (UDP, 127.0.0.1) that answers TXT questions from a map the spec fills; the app's resolver is
 // pointed at it by SSO_DNS_SERVERS (playwright.config.ts), so domain verification runs its real lookup.
 export const E2E_DNS_PORT = 15353;
 
 export async function startDnsServer(records: Map<string, string[]>): Promise<{ close: () => Promise<void> }> {
-  const server = createServer({
+  const server = dns2.createServer({
     udp: true,
     handle: (request, send) => {
       const response = Packet.createResponseFromRequest(request);

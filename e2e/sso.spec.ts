@@ -3,7 +3,7 @@ import { startOidcIdp, type OidcIdp } from '../tests/fakes/oidc-idp';
 import { startDnsServer } from './dns-server';
 import { PASSWORD, snap } from './helpers';
 
-const BASE = 'http://localhost:3100';
+const BASE = `http://localhost:${process.env.E2E_PORT ?? 3100}`;
 const PLATFORM_TOKEN = 'e2e-platform-admin-token-0123456789';
 
 // An organization sets up single sign-on in the UI (an OpenID Provider running in this process, its domain proven
