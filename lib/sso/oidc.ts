@@ -42,9 +42,11 @@ function codeOf(err: unknown): string {
   return err && typeof err === 'object' && 'code' in err && typeof err.code === 'string' ? err.code : '';
 }
 
-function claimOf(err: unknown): string {
-  const cause = err && typeof err === 'object' && 'cause' in err ? err.cause : null;
-  return cause && typeof cause === 'object' && 'claim' in cause && typeof cause.claim === 'string' ? cause.claim : '';
+// The claim a comparison failed on: openid-client wraps oauth4webapi's error, whose cause names it.
+function claimOf(err: unknown, depth = 0): string {
+  if (!err || typeof err !== 'object' || depth > 3) return '';
+  if ('claim' in err && typeof err.claim === 'string') return err.claim;
+  return 'cause' in err ? claimOf(err.cause, depth + 1) : '';
 }
 
 // openid-client's errors as the reasons people and the audit log see.

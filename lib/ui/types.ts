@@ -9,6 +9,8 @@ import type { sessionSchema } from '@/lib/auth/sessions';
 import type { securitySettingsSchema } from '@/lib/tenancy/security-policy';
 import type { organizationSettingsSchema } from '@/lib/settings/organization';
 import type { privacyExportSchema } from '@/lib/privacy/export';
+import type { connectionViewSchema } from '@/lib/sso/connections';
+import type { domainViewSchema, verifyResultSchema } from '@/lib/sso/domains';
 
 // Response shapes for the browser, inferred from the same zod schemas the API validates with (type-only
 // imports: nothing server-side reaches the client bundle).
@@ -25,6 +27,9 @@ export type SessionItem = z.infer<typeof sessionSchema>;
 export type SecuritySettings = z.infer<typeof securitySettingsSchema>;
 export type OrganizationSettings = z.infer<typeof organizationSettingsSchema>;
 export type PrivacyExport = z.infer<typeof privacyExportSchema>;
+export type SsoConnection = z.infer<typeof connectionViewSchema>;
+export type SsoDomain = z.infer<typeof domainViewSchema>;
+export type SsoDomainVerification = z.infer<typeof verifyResultSchema>;
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
