@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { SAML, SamlStatusError, ValidateInResponseTo, type SamlConfig } from '@node-saml/node-saml';
+import { SAML, ValidateInResponseTo, type SamlConfig } from '@node-saml/node-saml';
 import { AppError } from '@/lib/http/errors';
 import type { SsoProfile } from '@/lib/sso/profile';
 import type { SamlIdpConfig, SamlServiceProvider } from '@/lib/sso/saml-config';
@@ -120,7 +120,8 @@ function checkStatus(response: XmlElement): void {
   const code = status ? firstChild(status, SAML_PROTOCOL_NS, 'StatusCode') : null;
   const value = attr(code, 'Value');
   if (value === SUCCESS) return;
-  const detail = attr(code ? firstChild(code, SAML_PROTOCOL_NS, 'StatusCode') : null, 'Value') ?? value ?? 'no status';
+  if (value === null) throw samlFailure('malformed', 'The SAML response has no status');
+  const detail = attr(code ? firstChild(code, SAML_PROTOCOL_NS, 'StatusCode') : null, 'Value') ?? value;
   const said = textOf(status ? firstChild(status, SAML_PROTOCOL_NS, 'StatusMessage') : null);
   const reason = `${said ? `${said.slice(0, 200)} ` : ''}(${detail.split(':').pop()})`;
   throw new AppError('sso_failed', `The identity provider did not sign you in: ${reason}`, {
@@ -129,10 +130,6 @@ function checkStatus(response: XmlElement): void {
 }
 
 function mapLibraryError(error: unknown): AppError {
-  if (error instanceof SamlStatusError) {
-    const status = error.message.replace(/^SAML provider returned /, '');
-    return samlFailure('malformed', `The identity provider did not sign you in (${status})`);
-  }
   const message = error instanceof Error ? error.message : String(error);
   if (/decryption key/i.test(message)) {
     return samlFailure('malformed', 'Encrypted assertions are not supported; turn off assertion encryption at the identity provider');

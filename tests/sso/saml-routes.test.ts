@@ -148,6 +148,18 @@ describe('SAML sign-in through the routes, against a samlify IdP', () => {
     );
   });
 
+  it('shows an IdP refusal (error status) as idp_error, audited', async () => {
+    const who = person(a);
+    const { requestId, relayState } = await start(a, who.email);
+    const denied =
+      '<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ' +
+      `ID="_d1" Version="2.0" IssueInstant="${new Date().toISOString()}" InResponseTo="${requestId}"><saml:Issuer>${a.idp.entityId}</saml:Issuer>` +
+      '<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Responder"/></samlp:Status></samlp:Response>';
+    const result = await post(a.connectionId, { SAMLResponse: Buffer.from(denied).toString('base64'), RelayState: relayState });
+    expect(result.location).toBe(`${BASE}/sso/error?reason=idp_error`);
+    expect((await ssoAudit(a)).some((e) => e.outcome === 'failure' && e.metadata.reason === 'idp_error')).toBe(true);
+  });
+
   it('tenant B: its sign-in posted to A’s ACS answers like a connection that does not exist', async () => {
     const startAtB = async () => {
       const who = person(b);
