@@ -69,6 +69,8 @@ export const AUDIT_ACTIONS: Record<string, Entry> = {
   discoverSso: [V.check, 'single sign-on for an address'],
   startSso: [V.start, 'single sign-on'],
   ssoOidcCallback: [V.signIn, 'with single sign-on'],
+  ssoSamlMetadata: [V.read, 'the SAML service provider metadata'],
+  ssoSamlAcs: [V.signIn, 'with SAML single sign-on'],
   // members, roles, invitations, API keys
   listMembers: [V.list, 'members'],
   updateMember: [V.change, "a member's role"],
