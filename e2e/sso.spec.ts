@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { startOidcIdp, type OidcIdp } from '../tests/fakes/oidc-idp';
-import { startDnsServer } from './dns-server';
+import { startDnsServer } from '../tests/fakes/dns-server';
 import { PASSWORD, snap } from './helpers';
 
 const BASE = `http://localhost:${process.env.E2E_PORT ?? 3100}`;
