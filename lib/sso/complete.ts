@@ -117,25 +117,25 @@ async function readSignInRules(tenantId: string, connectionId: string): Promise<
 
 // The better-auth user for this identity: the one linked to the IdP subject, else the one with the address (the
 // organization proved it owns the address's domain, so its IdP speaks for it), else a new one when JIT is on.
-async function findOrCreateUser(connection: ConnectionRow, profile: SsoProfile): Promise<{ id: string; created: boolean }> {
+async function findOrCreateUser(connection: ConnectionRow, profile: SsoProfile): Promise<{ id: string; created: boolean; linked: boolean; emailVerified: boolean }> {
   const ctx = await (await getAuth()).$context;
-  const providerId = ssoProviderId(connection.id);
-  const linked = await ctx.internalAdapter.findAccountByKey({ providerId, accountId: profile.subject });
-  let user = linked ? await ctx.internalAdapter.findUserById(linked.userId) : null;
-  user ??= (await ctx.internalAdapter.findUserByEmail(profile.email.toLowerCase()))?.user ?? null;
-  let created = false;
-  if (!user) {
-    if (!connection.jitEnabled) throw ssoFailure('not_provisioned');
-    user = await ctx.internalAdapter.createUser(
-      { email: profile.email.toLowerCase(), name: profile.name ?? profile.email.split('@')[0] ?? profile.email, emailVerified: true },
-      { method: connection.protocol === 'oidc' ? 'sso-oidc' : 'sso-saml' },
-    );
-    created = true;
-  } else if (!user.emailVerified) {
-    await ctx.internalAdapter.updateUser(user.id, { emailVerified: true });
-  }
-  if (!linked) await ctx.internalAdapter.linkAccount({ userId: user.id, providerId, accountId: profile.subject });
-  return { id: user.id, created };
+  const linked = await ctx.internalAdapter.findAccountByKey({ providerId: ssoProviderId(connection.id), accountId: profile.subject });
+  const user = (linked ? await ctx.internalAdapter.findUserById(linked.userId) : null) ?? (await ctx.internalAdapter.findUserByEmail(profile.email.toLowerCase()))?.user ?? null;
+  if (user) return { id: user.id, created: false, linked: linked !== null, emailVerified: user.emailVerified };
+  if (!connection.jitEnabled) throw ssoFailure('not_provisioned');
+  const created = await ctx.internalAdapter.createUser(
+    { email: profile.email.toLowerCase(), name: profile.name ?? profile.email.split('@')[0] ?? profile.email, emailVerified: true },
+    { method: connection.protocol === 'oidc' ? 'sso-oidc' : 'sso-saml' },
+  );
+  return { id: created.id, created: true, linked: false, emailVerified: true };
+}
+
+// Once the membership is settled (a refused sign-in changes no account): the IdP subject is linked to the account,
+// and the address counts as verified (the IdP asserted it, in a domain the organization proved it owns).
+async function linkIdentity(connection: ConnectionRow, profile: SsoProfile, user: { id: string; linked: boolean; emailVerified: boolean }): Promise<void> {
+  const ctx = await (await getAuth()).$context;
+  if (!user.emailVerified) await ctx.internalAdapter.updateUser(user.id, { emailVerified: true });
+  if (!user.linked) await ctx.internalAdapter.linkAccount({ userId: user.id, providerId: ssoProviderId(connection.id), accountId: profile.subject });
 }
 
 export interface CompletedSignIn extends MintedSession {
@@ -173,6 +173,7 @@ export async function completeSsoSignIn(input: { tenantId: string; connection: C
       },
       { userId: user.id },
     );
+    await linkIdentity(connection, profile, user);
     logger.info('sso sign-in', { requestId: meta.requestId, tenantId, connectionId: connection.id, memberCreated: membership.created });
     const session = await mintSession(user.id, tenantId, meta);
     return { ...session, userId: user.id };
