@@ -64,6 +64,10 @@ export default defineConfig({
       STRIPE_PRICE_ENTERPRISE: 'price_e2e_enterprise',
       BILLING_CLOCK_SIMULATION: '1',
       LOG_LEVEL: 'warn',
+      // e2e/sso.spec.ts: its OpenID Provider runs on 127.0.0.1 over http, and its DNS server answers the
+      // domain-verification lookup (e2e/dns-server.ts).
+      SSO_ALLOW_INSECURE_URLS: '1',
+      SSO_DNS_SERVERS: '127.0.0.1:15353',
     },
   },
 });

@@ -79,6 +79,14 @@ export const envSchema = z.object({
   EMAIL_OUTBOX_DIR: z.string().default('.data/outbox'),
   // /dev/mail is there in development and test, and in production only with DEV_MAIL=1.
   DEV_MAIL: bool,
+  // SSO (lib/sso): let the server fetch identity-provider URLs over plain http and on private or loopback addresses.
+  // For tests and a local IdP only; ignored on Vercel (lib/sso/fetch-metadata.ts explains the guard it lifts).
+  SSO_ALLOW_INSECURE_URLS: bool,
+  // DNS servers for domain verification, e.g. "127.0.0.1:5353,1.1.1.1" (default: the system's resolvers).
+  SSO_DNS_SERVERS: z
+    .string()
+    .regex(/^[^,\s]+(,[^,\s]+)*$/, 'SSO_DNS_SERVERS must be a comma-separated list of host[:port]')
+    .optional(),
   METRICS_TOKEN: optionalSecret,
   ALERT_SLACK_WEBHOOK_URL: optionalUrl,
   // A second operator channel for every platform alert: a POST in the PagerDuty Events API v2 shape

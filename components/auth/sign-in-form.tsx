@@ -12,17 +12,22 @@ function describe(err: unknown): string {
   return errorMessage(err);
 }
 
+function ssoRequired(err: unknown): boolean {
+  const details = err instanceof ApiError ? err.details : null;
+  return typeof details === 'object' && details !== null && 'reason' in details && details.reason === 'sso_required';
+}
+
 function describeCode(err: unknown): string {
   if (err instanceof ApiError && err.code === 'INVALID_TWO_FACTOR_COOKIE') return 'This sign-in took too long. Start again with your password.';
   if (err instanceof ApiError && err.status === 401) return 'That code is not right. Try the current one from your app.';
   return errorMessage(err);
 }
 
-export function SignInForm({ next }: { next: string }) {
+export function SignInForm({ next, initialSso = false }: { next: string; initialSso?: boolean }) {
   const hydrated = useHydrated();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [step, setStep] = useState<'password' | 'totp' | 'backup'>('password');
+  const [step, setStep] = useState<'password' | 'totp' | 'backup' | 'sso'>(initialSso ? 'sso' : 'password');
   const query = next === '/app' ? '' : `?next=${encodeURIComponent(next)}`;
 
   // Values come from the form itself, so what was typed before hydration is never lost.
@@ -42,9 +47,33 @@ export function SignInForm({ next }: { next: string }) {
       }
       reloadTo(next);
     } catch (err) {
-      setError(describe(err));
+      if (ssoRequired(err)) {
+        setStep('sso');
+        setError(errorMessage(err));
+      } else {
+        setError(describe(err));
+      }
       setBusy(false);
     }
+  }
+
+  // Single sign-on: the address's domain tells which organization and identity provider (POST /api/sso/discover).
+  async function submitSso(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const email = String(new FormData(e.currentTarget).get('email') ?? '').trim();
+    setBusy(true);
+    setError(null);
+    try {
+      const found = await api<{ sso: boolean; startUrl: string | null }>('/api/sso/discover', { method: 'POST', body: { email, next } });
+      if (found.sso && found.startUrl) {
+        reloadTo(found.startUrl);
+        return;
+      }
+      setError('Single sign-on is not set up for this address. Sign in with your password instead, or ask your administrator.');
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+    setBusy(false);
   }
 
   async function submitCode(e: FormEvent<HTMLFormElement>) {
@@ -60,6 +89,30 @@ export function SignInForm({ next }: { next: string }) {
       setError(describeCode(err));
       setBusy(false);
     }
+  }
+
+  if (step === 'sso') {
+    return (
+      <>
+        <h1 className="auth-title">Sign in with SSO</h1>
+        <p className="auth-subtitle">Enter your work email. We&apos;ll send you to your organization&apos;s identity provider.</p>
+        <form className="stack" onSubmit={submitSso}>
+          {error && <Alert tone="error">{error}</Alert>}
+          <div className="field">
+            <label htmlFor="sso-email">Work email</label>
+            <input id="sso-email" name="email" className="input" type="email" autoComplete="email" required autoFocus />
+          </div>
+          <button type="submit" className="btn btn-primary btn-block" disabled={busy || !hydrated}>
+            {busy ? 'Finding your organization…' : 'Continue with SSO'}
+          </button>
+        </form>
+        <p className="auth-switch">
+          <button type="button" className="link-button" onClick={() => { setError(null); setStep('password'); }}>
+            Sign in with a password instead
+          </button>
+        </p>
+      </>
+    );
   }
 
   if (step !== 'password') {
@@ -124,6 +177,11 @@ export function SignInForm({ next }: { next: string }) {
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
+      <div className="sso-alt">
+        <button type="button" className="btn btn-secondary btn-block" onClick={() => { setError(null); setStep('sso'); }}>
+          Sign in with SSO
+        </button>
+      </div>
       <p className="auth-switch">
         <Link href="/forgot-password">Forgot your password?</Link>
       </p>

@@ -6,8 +6,11 @@ import { useToast } from '@/components/toast';
 import { Alert, Card, PageHeader, Spinner } from '@/components/ui';
 import { api, errorMessage } from '@/lib/ui/api';
 import type { SecuritySettings } from '@/lib/ui/types';
+import type { SsoConnection } from '@/lib/ui/types';
 import { useResource } from '@/lib/ui/use-resource';
 import { ScimProvisioningSection } from './scim-provisioning';
+import { SSO_CONNECTIONS_PATH, SsoConnectionsCard } from './sso-connections';
+import { SsoDomainsCard } from './sso-domains';
 
 type MfaPolicy = SecuritySettings['mfa']['required'];
 
@@ -18,7 +21,7 @@ const MFA_OPTIONS: { value: MfaPolicy; title: string; text: string }[] = [
 ];
 
 // One card per section of the organization's security settings (GET/PATCH /api/v1/settings/security); single
-// sign-on and SCIM provisioning add their own cards here.
+// sign-on has two cards of its own (components/settings/sso-*.tsx, /api/v1/settings/sso/...).
 function MfaSection({ value, onSave }: { value: MfaPolicy; onSave: (change: Partial<SecuritySettings>) => Promise<void> }) {
   const [choice, setChoice] = useState<MfaPolicy>(value);
   const [busy, setBusy] = useState(false);
@@ -85,6 +88,8 @@ export function SecuritySettingsView() {
   const toast = useToast();
   const allowed = can('settings:manage');
   const settings = useResource<SecuritySettings>(allowed ? '/api/v1/settings/security' : null);
+  const connections = useResource<{ items: SsoConnection[] }>(allowed ? SSO_CONNECTIONS_PATH : null);
+  const hasActiveConnection = (connections.data?.items ?? []).some((c) => c.status === 'active');
   const header = <PageHeader title="Security" description={`Sign-in requirements for everyone in ${me.tenant?.name ?? 'this organization'}.`} />;
 
   if (!allowed) {
@@ -118,6 +123,8 @@ export function SecuritySettingsView() {
         <>
           <MfaSection key={settings.data.mfa.required} value={settings.data.mfa.required} onSave={save} />
           <EmailSection value={settings.data.emailVerification.required} onSave={save} />
+          <SsoConnectionsCard connections={connections} />
+          <SsoDomainsCard hasConnection={hasActiveConnection} />
         </>
       )}
       <ScimProvisioningSection />

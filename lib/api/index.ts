@@ -19,6 +19,8 @@ import './quotas';
 import './privacy';
 import './dashboard';
 import './scim';
+import './sso';
+import './sso-saml';
 
 export { listOperations } from '@/lib/http/operation';
 import './billing';

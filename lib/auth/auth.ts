@@ -86,6 +86,7 @@ function createAuth(db: Awaited<ReturnType<typeof getDb>>, env: Env) {
       additionalFields: {
         activeTenantId: { type: 'string', required: false, input: false },
         lastActiveAt: { type: 'date', required: false, input: false },
+        ssoTenantId: { type: 'string', required: false, input: false },
       },
     },
     // Sign-in and sign-up are rate limited by our own limiter in front of this handler (lib/ratelimit).

@@ -8,6 +8,7 @@ import { assertWritable } from '@/lib/maintenance';
 import { errorResponse, jsonResponse } from '@/lib/http/respond';
 import { enforceLimits, getLimiters } from '@/lib/ratelimit/limits';
 import { getAuth } from './auth';
+import { assertPasswordSignInAllowed } from '@/lib/sso/enforcement';
 import { requestPasswordReset, RESET_REQUEST_ANSWER, resetRequestSchema } from './password-reset';
 
 const P = '/api/auth';
@@ -76,6 +77,16 @@ async function sessionUser(req: Request): Promise<{ id: string; email: string; t
   return found ? { id: found.user.id, email: found.user.email, twoFactorEnabled: found.user.twoFactorEnabled === true } : null;
 }
 
+// Refused before better-auth sees the password, and audited as a failed password sign-in (status 403).
+async function refuseIfSsoRequired(email: string, facts: RequestFacts): Promise<void> {
+  try {
+    await assertPasswordSignInAllowed(email);
+  } catch (err) {
+    await recordSignIn({ email, succeeded: false, status: 403, facts });
+    throw err;
+  }
+}
+
 // "Forgot password" never reaches better-auth's endpoint from outside: the answer and the work are the same for
 // every address (lib/auth/password-reset.ts), after the per-IP and per-address limits.
 async function handleResetRequest(req: Request, headers: Record<string, string>): Promise<Response> {
@@ -109,6 +120,8 @@ export async function handleAuthRequest(req: Request): Promise<Response> {
       if (email) Object.assign(headers, await enforceLimits([{ limiter: getLimiters().emailAddress, key: addressKey(email) }]));
     }
     const email = post && path === SIGN_IN_PATH ? await attemptedEmail(req) : null;
+    // An organization that requires SSO for the address's domain refuses its password (lib/sso/enforcement.ts).
+    if (email) await refuseIfSsoRequired(email, factsOf(req, requestId, path));
     const audited = post ? AUDITED_CHANGES[path] : undefined;
     const secondFactor = post ? SECOND_FACTOR_PATHS[path] : undefined;
     const before = audited || secondFactor ? await sessionUser(req) : null;

@@ -18,6 +18,8 @@ export type Principal =
       // What an organization's security policy asks of a member (lib/tenancy/security-policy.ts).
       emailVerified: boolean;
       twoFactorEnabled: boolean;
+      /** The organization whose identity provider signed this session in (SSO); null for a password sign-in. */
+      ssoTenantId: string | null;
     }
   | { kind: 'apiKey'; keyId: string; tenantId: string };
 
@@ -85,6 +87,7 @@ async function resolveSession(req: Request): Promise<Principal | null> {
     sessionId: found.session.id,
     emailVerified: found.user.emailVerified,
     twoFactorEnabled: found.user.twoFactorEnabled === true,
+    ssoTenantId: found.session.ssoTenantId ?? null,
     activeTenantId: found.session.activeTenantId ?? (await pickDefaultTenant(found.session.id, found.user.id)),
   };
 }

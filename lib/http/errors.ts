@@ -7,6 +7,7 @@ export const ERROR_STATUS = {
   unauthenticated: 401,
   // The organization is suspended for an unpaid invoice (lib/billing/enforce.ts); the message names the fix.
   payment_required: 402,
+  sso_failed: 401,
   forbidden: 403,
   // The organization's security policy asks for something this member has not done yet (details.nextStep says what).
   mfa_required: 403,

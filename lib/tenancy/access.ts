@@ -2,7 +2,7 @@ import { eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Principal } from '@/lib/auth/principal';
 import { PERMISSIONS, type Permission } from '@/lib/auth/permissions';
-import { apiKeys, billingAccounts, BILLING_STATUSES, memberships, roles, tenants, PLANS } from '@/lib/db/schema';
+import { apiKeys, billingAccounts, BILLING_STATUSES, memberships, roles, ssoDomains, tenants, PLANS } from '@/lib/db/schema';
 import { queryRows } from '@/lib/db/sql';
 import type { Tx } from '@/lib/db/types';
 import { AppError, notFound } from '@/lib/http/errors';
@@ -45,6 +45,7 @@ const accessRowSchema = z.object({
   deactivated_at: z.coerce.date().nullable(),
   security: z.unknown(),
   billing_status: z.enum(BILLING_STATUSES).nullable(),
+  sso_enforced: z.boolean().nullable(),
 });
 type AccessRow = z.infer<typeof accessRowSchema>;
 
@@ -64,7 +65,8 @@ export function accessQuery(principal: Principal): SQL {
   const keyJoin = principal.kind === 'apiKey' ? sql`left join ${apiKeys} on ${apiKeys.id} = ${principal.keyId}` : sql``;
   const member = principal.kind === 'apiKey' ? sql`${apiKeys.createdBy}` : sql`${principal.userId}::uuid`;
   return sql`select ${tenants.plan} as plan, ${tenants.status} as status, ${key}, ${roles.key} as role_key, ${roles.permissions} as permissions,
-    ${memberships.deactivatedAt} as deactivated_at, ${tenants.settings}->'security' as security, ${billingAccounts.status} as billing_status
+    ${memberships.deactivatedAt} as deactivated_at, ${tenants.settings}->'security' as security, ${billingAccounts.status} as billing_status,
+    exists (select 1 from ${ssoDomains} where ${ssoDomains.enforceSso} and ${ssoDomains.verifiedAt} is not null) as sso_enforced
     from ${tenants} ${keyJoin}
     left join ${billingAccounts} on ${billingAccounts.tenantId} = ${tenants.id}
     left join ${memberships} on ${memberships.userId} = ${member}
@@ -76,7 +78,16 @@ function checkTenant(row: AccessRow): void {
   if (row.status === 'suspended') throw new AppError('forbidden', 'This organization is suspended');
 }
 
-function userAccess(userId: string, tenantId: string, row: AccessRow | undefined): Access {
+// An organization that requires single sign-on has moved authentication to its identity provider, MFA included: a
+// session its own IdP signed in meets its "two-factor required" policy. A password session (an owner's break-glass
+// sign-in) or another organization's SSO session does not.
+function sessionPolicy(principal: Extract<Principal, { kind: 'user' }>, tenantId: string, row: AccessRow, policy: PolicyView): PolicyView {
+  if (policy.mfaRequired && row.sso_enforced === true && principal.ssoTenantId === tenantId) return { ...policy, mfaRequired: false };
+  return policy;
+}
+
+function userAccess(principal: Extract<Principal, { kind: 'user' }>, tenantId: string, row: AccessRow | undefined): Access {
+  const userId = principal.userId;
   if (!row) throw notFound('Organization');
   checkTenant(row);
   if (!row.role_key || !row.permissions) throw notFound('Organization');
@@ -89,7 +100,7 @@ function userAccess(userId: string, tenantId: string, row: AccessRow | undefined
     actor: { type: 'user', userId },
     permissions,
     roleKey: row.role_key,
-    policy: policyFor(policyFromSettings(row.security), row.role_key, permissions),
+    policy: sessionPolicy(principal, tenantId, row, policyFor(policyFromSettings(row.security), row.role_key, permissions)),
     billing: row.billing_status ?? 'active',
   };
 }
@@ -126,7 +137,7 @@ async function keyAccess(tx: Tx, keyId: string, tenantId: string, row: AccessRow
 /** Access from the rows of accessQuery(principal), run in this tenant transaction. */
 export async function accessFromRows(tx: Tx, principal: Principal, tenantId: string, rows: readonly unknown[]): Promise<Access> {
   const row = rows[0] === undefined ? undefined : accessRowSchema.parse(rows[0]);
-  return principal.kind === 'user' ? userAccess(principal.userId, tenantId, row) : keyAccess(tx, principal.keyId, tenantId, row);
+  return principal.kind === 'user' ? userAccess(principal, tenantId, row) : keyAccess(tx, principal.keyId, tenantId, row);
 }
 
 // Runs inside the tenant transaction, so a revoked key, a removed member or a changed role counts from the next

@@ -12,6 +12,8 @@ import type { privacyExportSchema } from '@/lib/privacy/export';
 import type { createdScimTokenSchema, scimTokenSchema } from '@/lib/scim/tokens';
 import type { scimGroupMappingSchema, scimSettingsSchema } from '@/lib/scim/settings';
 import type { billingViewSchema, invoiceSchema } from '@/lib/billing/accounts';
+import type { connectionViewSchema } from '@/lib/sso/connections';
+import type { domainViewSchema, verifyResultSchema } from '@/lib/sso/domains';
 
 // Response shapes for the browser, inferred from the same zod schemas the API validates with (type-only
 // imports: nothing server-side reaches the client bundle).
@@ -32,6 +34,9 @@ export type ScimToken = z.infer<typeof scimTokenSchema>;
 export type CreatedScimToken = z.infer<typeof createdScimTokenSchema>;
 export type ScimSettings = z.infer<typeof scimSettingsSchema>;
 export type ScimGroupMapping = z.infer<typeof scimGroupMappingSchema>;
+export type SsoConnection = z.infer<typeof connectionViewSchema>;
+export type SsoDomain = z.infer<typeof domainViewSchema>;
+export type SsoDomainVerification = z.infer<typeof verifyResultSchema>;
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;

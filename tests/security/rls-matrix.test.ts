@@ -248,6 +248,29 @@ const FIXTURES: Record<string, Fixture> = {
     }),
     update: () => ({ created_at: sql`now()` }),
   },
+  sso_connections: {
+    newRow: (t) => ({ tenant_id: t.id, protocol: 'oidc', name: 'Matrix IdP', config: sql`'{}'::jsonb` }),
+    update: () => ({ name: 'Renamed IdP' }),
+  },
+  sso_domains: {
+    newRow: (t) => ({ tenant_id: t.id, domain: `matrix-${short()}.example.test`, verification_token: short() }),
+    update: () => ({ enforce_sso: true }),
+  },
+  sso_login_states: {
+    newRow: (t) => ({
+      tenant_id: t.id,
+      state_hash: randomBytes(16).toString('hex'),
+      browser_hash: 'browser',
+      connection_id: parent(t, 'sso_connections'),
+      expires_at: sql`now() + interval '10 minutes'`,
+    }),
+    update: () => ({ used_at: sql`now()` }),
+  },
+  sso_assertions_seen: {
+    key: 'assertion_id',
+    newRow: (t) => ({ tenant_id: t.id, assertion_id: `_matrix-${randomUUID()}`, expires_at: sql`now() + interval '5 minutes'` }),
+    update: () => ({ expires_at: sql`now() + interval '10 minutes'` }),
+  },
 };
 
 const toSql = (v: Value): SQL => (v instanceof SQL ? v : sql`${v}`);

@@ -7,7 +7,8 @@ import { getViewer } from '@/lib/ui/session';
 export const metadata: Metadata = { title: 'Sign in' };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const next = safeNext((await searchParams).next, '/app');
+  const params = await searchParams;
+  const next = safeNext(params.next, '/app');
   if (await getViewer()) redirect(next);
-  return <SignInForm next={next} />;
+  return <SignInForm next={next} initialSso={params.sso === '1'} />;
 }

@@ -45,6 +45,8 @@ export const session = pgTable(
     // Ours, not better-auth's: which organization the browser is working in, and the idle-timeout clock.
     activeTenantId: uuid('active_tenant_id'),
     lastActiveAt: timestamp('last_active_at', { withTimezone: true }),
+    // The organization whose identity provider signed this session in (lib/sso/session.ts); null for a password.
+    ssoTenantId: uuid('sso_tenant_id'),
   },
   (t) => [index('session_user_idx').on(t.userId)],
 );

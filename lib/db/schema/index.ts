@@ -15,3 +15,4 @@ export * from './email';
 export * from './scim';
 export * from './billing';
 export * from './economics';
+export * from './sso';
