@@ -79,14 +79,14 @@ describe('token encryption', () => {
   });
 
   it('without a configured key uses one derived from the auth secret, and says so in production only', () => {
-    const derived = keyringFrom(parseEnv({ BETTER_AUTH_SECRET: 'x'.repeat(40) })).current.id;
+    const derived = keyringFrom(parseEnv({ NODE_ENV: 'test', BETTER_AUTH_SECRET: 'x'.repeat(40) })).current.id;
     expect(derived).toMatch(/^derived-/);
-    expect(keyringFrom(parseEnv({ INTEGRATIONS_ENCRYPTION_KEY: K1 })).current.id).toMatch(/^k-/);
+    expect(keyringFrom(parseEnv({ NODE_ENV: 'test', INTEGRATIONS_ENCRYPTION_KEY: K1 })).current.id).toMatch(/^k-/);
     expect(integrationsKeyWarning(parseEnv({ NODE_ENV: 'production' }))).toMatch(/INTEGRATIONS_ENCRYPTION_KEY is not set/);
-    expect(integrationsKeyWarning(parseEnv({ VERCEL: '1' }))).toMatch(/BETTER_AUTH_SECRET/);
+    expect(integrationsKeyWarning(parseEnv({ NODE_ENV: 'test', VERCEL: '1' }))).toMatch(/BETTER_AUTH_SECRET/);
     expect(integrationsKeyWarning(parseEnv({ NODE_ENV: 'production', INTEGRATIONS_ENCRYPTION_KEY: K1 }))).toBeNull();
     expect(integrationsKeyWarning(parseEnv({ NODE_ENV: 'development' }))).toBeNull();
-    expect(() => parseEnv({ INTEGRATIONS_ENCRYPTION_KEY: 'too-short' })).toThrow(/32 random bytes/);
+    expect(() => parseEnv({ NODE_ENV: 'test', INTEGRATIONS_ENCRYPTION_KEY: 'too-short' })).toThrow(/32 random bytes/);
   });
 });
 
