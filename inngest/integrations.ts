@@ -1,5 +1,6 @@
 import { NonRetriableError, RetryAfterError } from 'inngest';
-import { IntegrationReauthRequired } from '@/lib/integrations/connections';
+import { z } from 'zod';
+import { IntegrationReauthRequired, recordSyncResult } from '@/lib/integrations/connections';
 import { ProviderRetryLater } from '@/lib/integrations/http';
 
 // Shared by the connectors' sync functions (inngest/functions/integrations/sync-<provider>-….ts). The pattern:
@@ -21,9 +22,11 @@ import { ProviderRetryLater } from '@/lib/integrations/http';
 //     },
 //   );
 //
+// with `onFailure: ({ event, error }) => recordSyncFailure(event.data.event.data, error.message)`.
+//
 // Idempotency: send integrationSyncRequested with requestSync() (lib/integrations/sync.ts), whose event id is derived
 // from the connection and a key (webhook delivery id, schedule slot); the same id is dropped by Inngest and by the
-// local runner. Record failures with recordSyncResult(ref, { error }) in onFailure so the settings page shows them.
+// local runner.
 
 export const PER_CONNECTION = [{ key: 'event.data.connectionId', limit: 1 }];
 
@@ -37,4 +40,13 @@ export async function providerStep<T>(fn: () => Promise<T>): Promise<T> {
     if (err instanceof IntegrationReauthRequired) throw new NonRetriableError(err.message, { cause: err });
     throw err;
   }
+}
+
+const syncTargetSchema = z.object({ tenantId: z.uuid(), connectionId: z.uuid() });
+
+// For onFailure (its event wraps the original one): the run gave up, and the settings page says why.
+export async function recordSyncFailure(originalEventData: unknown, message: string): Promise<void> {
+  const parsed = syncTargetSchema.safeParse(originalEventData);
+  if (!parsed.success) return;
+  await recordSyncResult(parsed.data, { error: message });
 }

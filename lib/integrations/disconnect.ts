@@ -13,7 +13,7 @@ import { clearTokens, loadCredentials, requireConnectionRow, toConnectionView, t
 // content goes by registering a cleanup; it runs in the same transaction, so a failure leaves tokens and content
 // as they were (the provider's revocation is the one thing that cannot be rolled back).
 
-export type DisconnectCleanup = (tx: Tx, connectionId: string) => Promise<number>;
+export type DisconnectCleanup = (tx: Tx, connectionId: string) => Promise<number | void>;
 
 const holder = globalThis as typeof globalThis & { __reflexDisconnectCleanups?: Map<IntegrationProvider, DisconnectCleanup> };
 
@@ -22,7 +22,7 @@ function cleanups(): Map<IntegrationProvider, DisconnectCleanup> {
   return holder.__reflexDisconnectCleanups;
 }
 
-// fn deletes the documents / tasks the connection created (inside tx, under RLS) and answers how many it deleted.
+// fn deletes the documents / tasks the connection created (inside tx, under RLS); it may answer how many it deleted.
 export function registerDisconnectCleanup(provider: IntegrationProvider, fn: DisconnectCleanup): void {
   cleanups().set(provider, fn);
 }
@@ -61,7 +61,7 @@ export async function disconnectConnection(
   if (!provider) throw new Error(`unknown integration provider ${row.provider}`);
   await clearTokens(tx, row.id);
   const cleanup = input.content === 'delete' ? cleanups().get(provider) : undefined;
-  const contentDeleted = cleanup ? await cleanup(tx, row.id) : 0;
+  const contentDeleted = cleanup ? ((await cleanup(tx, row.id)) ?? 0) : 0;
   await recordIntegrationEvent(tx, {
     action: 'integration.disconnected',
     actor: input.actor,
