@@ -25,3 +25,4 @@ import './sso-saml';
 export { listOperations } from '@/lib/http/operation';
 import './billing';
 import './ops';
+import './integrations';

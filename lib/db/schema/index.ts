@@ -16,3 +16,4 @@ export * from './scim';
 export * from './billing';
 export * from './economics';
 export * from './sso';
+export * from './integrations';
