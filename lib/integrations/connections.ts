@@ -81,3 +81,11 @@ export async function recordSyncResult(ref: ConnectionRef, result: { items?: num
   c.lastError = result.error ?? null;
   c.lastSyncAt = new Date().toISOString();
 }
+
+// Not in the contract yet: a tenant's active connection of a provider (task notices know the tenant, not the team).
+export async function findConnectionForTenant(tenantId: string, provider: IntegrationProvider): Promise<ConnectionRef | null> {
+  for (const c of store().values()) {
+    if (c.provider === provider && c.tenantId === tenantId && c.status === 'active') return { tenantId: c.tenantId, connectionId: c.id };
+  }
+  return null;
+}

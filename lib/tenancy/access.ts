@@ -8,6 +8,10 @@ import type { Tx } from '@/lib/db/types';
 import { AppError, notFound } from '@/lib/http/errors';
 import { NO_POLICY, policyFor, policyFromSettings, type PolicyView } from './security-policy';
 
+// Whose access is decided: a signed-in person or an API key (a Principal), or a member acting through an
+// integration (a linked Slack user), who has no session of their own.
+export type AccessSubject = Pick<Extract<Principal, { kind: 'user' }>, 'kind' | 'userId'> | Pick<Extract<Principal, { kind: 'apiKey' }>, 'kind' | 'keyId'>;
+
 export type Actor = { type: 'user'; userId: string } | { type: 'apiKey'; keyId: string; userId: string | null };
 
 export interface Access {
@@ -54,7 +58,7 @@ type AccessRow = z.infer<typeof accessRowSchema>;
  * being entered, so the joins need no tenant condition. lib/http/route.ts sends it with BEGIN (withTenant's
  * preload), so checking access costs no round trip of its own.
  */
-export function accessQuery(principal: Principal): SQL {
+export function accessQuery(principal: AccessSubject): SQL {
   const key =
     principal.kind === 'apiKey'
       ? sql`${apiKeys.id} as key_id, ${apiKeys.scopes} as scopes, ${apiKeys.createdBy} as created_by, ${apiKeys.expiresAt} as expires_at,
@@ -124,13 +128,13 @@ async function keyAccess(tx: Tx, keyId: string, tenantId: string, row: AccessRow
 }
 
 /** Access from the rows of accessQuery(principal), run in this tenant transaction. */
-export async function accessFromRows(tx: Tx, principal: Principal, tenantId: string, rows: readonly unknown[]): Promise<Access> {
+export async function accessFromRows(tx: Tx, principal: AccessSubject, tenantId: string, rows: readonly unknown[]): Promise<Access> {
   const row = rows[0] === undefined ? undefined : accessRowSchema.parse(rows[0]);
   return principal.kind === 'user' ? userAccess(principal.userId, tenantId, row) : keyAccess(tx, principal.keyId, tenantId, row);
 }
 
 // Runs inside the tenant transaction, so a revoked key, a removed member or a changed role counts from the next
 // request on.
-export async function loadAccess(tx: Tx, principal: Principal, tenantId: string): Promise<Access> {
+export async function loadAccess(tx: Tx, principal: AccessSubject, tenantId: string): Promise<Access> {
   return accessFromRows(tx, principal, tenantId, await queryRows(tx, accessQuery(principal)));
 }
