@@ -33,11 +33,3 @@ export const slackReplyRequested = defineEvent('slack/reply-requested', {
   responseUrl,
   text: z.string().min(1).max(3_000),
 });
-
-// A task was created or given to someone (sent after the change committed); integrations/notify-slack-task tells
-// the organization's notification channel, and again when the task falls due.
-export const taskChanged = defineEvent('task/changed', {
-  taskId: z.uuid(),
-  change: z.enum(['created', 'assigned']),
-});
-export type TaskChangedData = z.infer<typeof taskChanged.schema>;

@@ -1,5 +1,5 @@
 import { inngest } from '@/inngest/client';
-import { taskChanged } from '@/lib/events/slack';
+import { taskChanged } from '@/lib/events/tasks';
 import { findConnectionForTenant } from '@/lib/integrations/connections';
 import { postTaskNotice, prepareTaskNotice } from '@/lib/integrations/slack/tasks';
 import { slackStep } from './slack-errors';
