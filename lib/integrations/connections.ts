@@ -1,91 +1,76 @@
+import { eq, sql } from 'drizzle-orm';
+import { getDb } from '@/lib/db/client';
+import { integrationConnections } from '@/lib/db/schema';
+import { queryRows } from '@/lib/db/sql';
+import { withTenant } from '@/lib/db/tenant';
 import type { Tx } from '@/lib/db/types';
+import { recordIntegrationEvent } from './audit';
 import type { IntegrationProvider } from './provider';
+import { mergeConnectionSettings, requireConnectionRow } from './store';
+import type { ConnectionRef } from './tokens';
 
-// STUB until the framework (branch integ) is merged: connections live in memory, created by tests through
-// registerStubConnection.
-export interface ConnectionRef {
-  tenantId: string;
-  connectionId: string;
-}
-export interface ConnectionView {
-  id: string;
-  provider: IntegrationProvider;
-  status: 'active' | 'reauth_required' | 'disconnected' | 'error';
-  externalAccountId: string;
-  externalAccountName: string;
-  settings: Record<string, unknown>;
-  lastSyncAt: string | null;
-  itemsSynced: number;
-  lastError: string | null;
-  createdAt: string;
-}
+// What connectors use (INTEGRATIONS.md): tokens, the platform lookup for webhooks, per-connection settings and sync
+// bookkeeping. Tokens never leave lib/integrations except as the argument withAccessToken hands to its callback.
 
-interface StubConnection extends ConnectionView {
-  tenantId: string;
-  accessToken: string;
-}
+export type { ConnectionStatus, ConnectionView } from './store';
+export { toConnectionView } from './store';
+export { IntegrationReauthRequired, isUnauthorizedError, withAccessToken, type ConnectionRef } from './tokens';
 
-const holder = globalThis as typeof globalThis & { __reflexStubConnections?: Map<string, StubConnection> };
-function store(): Map<string, StubConnection> {
-  holder.__reflexStubConnections ??= new Map();
-  return holder.__reflexStubConnections;
-}
-
-export function registerStubConnection(input: { tenantId: string; provider: IntegrationProvider; externalAccountId: string; accessToken: string }): ConnectionRef {
-  const id = crypto.randomUUID();
-  store().set(id, {
-    id,
-    tenantId: input.tenantId,
-    provider: input.provider,
-    status: 'active',
-    externalAccountId: input.externalAccountId,
-    externalAccountName: input.externalAccountId,
-    settings: {},
-    lastSyncAt: null,
-    itemsSynced: 0,
-    lastError: null,
-    createdAt: new Date().toISOString(),
-    accessToken: input.accessToken,
-  });
-  return { tenantId: input.tenantId, connectionId: id };
-}
-
-export async function withAccessToken<T>(ref: ConnectionRef, fn: (accessToken: string) => Promise<T>): Promise<T> {
-  const c = store().get(ref.connectionId);
-  if (!c || c.tenantId !== ref.tenantId) throw new Error('connection not found');
-  return fn(c.accessToken);
-}
-
+// Platform lookup before a tenant is known (webhooks name a Slack team / Asana webhook / Drive channel): the named
+// SECURITY DEFINER function reflex_find_integration_connection (drizzle/*_integrations_custom.sql). A disconnected
+// connection is not found.
 export async function findConnectionByExternalAccount(provider: IntegrationProvider, externalAccountId: string): Promise<ConnectionRef | null> {
-  for (const c of store().values()) {
-    if (c.provider === provider && c.externalAccountId === externalAccountId && c.status === 'active') return { tenantId: c.tenantId, connectionId: c.id };
-  }
-  return null;
+  const [row] = await queryRows<{ connection_id: string; tenant_id: string }>(
+    await getDb(),
+    sql`select connection_id, tenant_id from reflex_find_integration_connection(${provider}, ${externalAccountId})`,
+  );
+  return row ? { tenantId: row.tenant_id, connectionId: row.connection_id } : null;
 }
 
 export async function getConnectionSettings(tx: Tx, connectionId: string): Promise<Record<string, unknown>> {
-  void tx;
-  return store().get(connectionId)?.settings ?? {};
+  return (await requireConnectionRow(tx, connectionId)).settings;
 }
 
+// A shallow merge: the keys in patch replace those stored, the others stay.
 export async function updateConnectionSettings(tx: Tx, connectionId: string, patch: Record<string, unknown>): Promise<void> {
-  void tx;
-  const c = store().get(connectionId);
-  if (c) c.settings = { ...c.settings, ...patch };
+  await mergeConnectionSettings(tx, connectionId, patch);
 }
 
+export async function getSyncCursor(tx: Tx, connectionId: string): Promise<string | null> {
+  return (await requireConnectionRow(tx, connectionId)).syncCursor;
+}
+
+const MAX_ERROR_CHARS = 500;
+
+/**
+ * The outcome of one sync run: items add to the connection's count, an error is shown on the settings page until
+ * the next successful run, a cursor (when given) is where the next run starts. Audited either way. A connection
+ * that needs reconnecting or was disconnected keeps that status.
+ */
 export async function recordSyncResult(ref: ConnectionRef, result: { items?: number; error?: string | null; cursor?: string | null }): Promise<void> {
-  const c = store().get(ref.connectionId);
-  if (!c) return;
-  c.itemsSynced += result.items ?? 0;
-  c.lastError = result.error ?? null;
-  c.lastSyncAt = new Date().toISOString();
-}
-
-// Not in the contract yet: a tenant's active connection of a provider (task notices know the tenant, not the team).
-export async function findConnectionForTenant(tenantId: string, provider: IntegrationProvider): Promise<ConnectionRef | null> {
-  for (const c of store().values()) {
-    if (c.provider === provider && c.tenantId === tenantId && c.status === 'active') return { tenantId: c.tenantId, connectionId: c.id };
-  }
-  return null;
+  const now = new Date();
+  await withTenant(ref.tenantId, async (tx) => {
+    const row = await requireConnectionRow(tx, ref.connectionId);
+    const items = Math.max(0, Math.trunc(result.items ?? 0));
+    const failed = Boolean(result.error);
+    const keepsStatus = row.status === 'reauth_required' || row.status === 'disconnected';
+    await tx
+      .update(integrationConnections)
+      .set({
+        itemsSynced: sql`${integrationConnections.itemsSynced} + ${items}`,
+        ...(failed
+          ? { lastError: (result.error ?? '').slice(0, MAX_ERROR_CHARS), lastErrorAt: now, ...(keepsStatus ? {} : { status: 'error' as const }) }
+          : { lastSyncAt: now, lastError: null, lastErrorAt: null, ...(keepsStatus ? {} : { status: 'active' as const }) }),
+        ...(result.cursor !== undefined ? { syncCursor: result.cursor } : {}),
+        updatedAt: now,
+      })
+      .where(eq(integrationConnections.id, ref.connectionId));
+    await recordIntegrationEvent(tx, {
+      action: failed ? 'integration.syncFailed' : 'integration.synced',
+      outcome: failed ? 'failure' : 'success',
+      connectionId: ref.connectionId,
+      provider: row.provider,
+      metadata: { items },
+    });
+  });
 }

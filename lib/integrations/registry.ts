@@ -1,14 +1,42 @@
 import type { IntegrationProvider, OAuthProviderConfig } from './provider';
 
-// STUB until the framework (branch integ) is merged.
-const configs = new Map<IntegrationProvider, OAuthProviderConfig>();
+// Connectors register their config when lib/integrations/providers.ts imports them. Kept on globalThis because
+// Next loads instrumentation and route bundles as separate module graphs in one process. The last registration
+// for a provider wins, so a test can point one at a fake OAuth server.
+const holder = globalThis as typeof globalThis & { __reflexIntegrationProviders?: Map<IntegrationProvider, OAuthProviderConfig> };
+
+function registry(): Map<IntegrationProvider, OAuthProviderConfig> {
+  holder.__reflexIntegrationProviders ??= new Map();
+  return holder.__reflexIntegrationProviders;
+}
 
 export function registerProvider(config: OAuthProviderConfig): void {
-  configs.set(config.provider, config);
+  registry().set(config.provider, config);
+}
+
+export class ProviderNotRegisteredError extends Error {
+  constructor(readonly provider: IntegrationProvider) {
+    super(`The ${provider} connector is not installed in this build`);
+    this.name = 'ProviderNotRegisteredError';
+  }
 }
 
 export function getProvider(p: IntegrationProvider): OAuthProviderConfig {
-  const config = configs.get(p);
-  if (!config) throw new Error(`No integration provider registered for ${p}`);
+  const config = registry().get(p);
+  if (!config) throw new ProviderNotRegisteredError(p);
   return config;
+}
+
+export function findProvider(p: IntegrationProvider): OAuthProviderConfig | null {
+  return registry().get(p) ?? null;
+}
+
+// Configured: the deployment set the client id and secret, so people can connect.
+export function isProviderConfigured(config: OAuthProviderConfig): boolean {
+  return Boolean(config.clientId() && config.clientSecret());
+}
+
+// Tests only: forget a provider registered by a test.
+export function unregisterProvider(p: IntegrationProvider): void {
+  registry().delete(p);
 }

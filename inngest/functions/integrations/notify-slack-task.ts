@@ -1,6 +1,6 @@
 import { inngest } from '@/inngest/client';
 import { taskChanged } from '@/lib/events/tasks';
-import { findConnectionForTenant } from '@/lib/integrations/connections';
+import { findSlackConnection } from '@/lib/integrations/slack/connection';
 import { postTaskNotice, prepareTaskNotice } from '@/lib/integrations/slack/tasks';
 import { slackStep } from './slack-errors';
 
@@ -12,7 +12,7 @@ const DUE_HOUR_UTC = 9;
 export const notifySlackTask = inngest.createFunction(
   { id: 'notify-slack-task', name: 'Notify Slack about a task', triggers: [taskChanged], retries: 4 },
   async ({ event, step }) => {
-    const ref = await step.run('find-connection', () => findConnectionForTenant(event.data.tenantId, 'slack'));
+    const ref = await step.run('find-connection', () => findSlackConnection(event.data.tenantId));
     if (!ref) return { outcome: 'not_connected' };
     const notice = await step.run('prepare', () => prepareTaskNotice(ref, event.data.taskId, event.data.change));
     if (notice) await step.run('post', () => slackStep(() => postTaskNotice(ref, notice)));

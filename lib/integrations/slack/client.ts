@@ -1,15 +1,7 @@
 import { ErrorCode, LogLevel, WebClient, type KnownBlock } from '@slack/web-api';
 import { z } from 'zod';
-import { ProviderRetryLater, providerFetch } from '../http';
+import { ProviderRetryLater, ProviderUnauthorized, providerFetch } from '../http';
 import { slackApiBase } from './config';
-
-// Slack answered that the bot token is no good (uninstalled app, revoked token): retrying will not help.
-export class SlackAuthError extends Error {
-  constructor(readonly slackError: string) {
-    super(`Slack refused the bot token: ${slackError}`);
-    this.name = 'SlackAuthError';
-  }
-}
 
 const AUTH_ERRORS = new Set(['invalid_auth', 'token_revoked', 'account_inactive', 'not_authed', 'token_expired']);
 
@@ -21,7 +13,8 @@ export function slackClient(token: string): WebClient {
 
 const sdkErrorSchema = z.object({ code: z.string(), retryAfter: z.number().optional(), data: z.object({ error: z.string() }).optional() });
 
-// The SDK's errors, in our terms: a rate limit is "retry later", a dead token is SlackAuthError, anything else
+// The SDK's errors, in our terms: a rate limit is "retry later"; a dead token (uninstalled app, revoked token) is
+// ProviderUnauthorized, which withAccessToken turns into a refresh or, failing that, reauth_required; anything else
 // (network, 5xx) is thrown as is for the step's ordinary retry.
 export async function callSlack<T>(fn: () => Promise<T>): Promise<T> {
   try {
@@ -32,7 +25,7 @@ export async function callSlack<T>(fn: () => Promise<T>): Promise<T> {
       throw new ProviderRetryLater(parsed.data.retryAfter ?? 30, 'Slack rate limit');
     }
     if (parsed.success && parsed.data.code === ErrorCode.PlatformError && parsed.data.data && AUTH_ERRORS.has(parsed.data.data.error)) {
-      throw new SlackAuthError(parsed.data.data.error);
+      throw new ProviderUnauthorized('slack', `Slack refused the bot token: ${parsed.data.data.error}`);
     }
     throw err;
   }

@@ -46,6 +46,7 @@ export const slackProvider: OAuthProviderConfig = {
   revokeUrl: () => `${slackApiBase()}auth.revoke`,
   scopes: SLACK_BOT_SCOPES,
   pkce: false,
+  scopeSeparator: ',',
   clientId: () => getEnv().SLACK_CLIENT_ID,
   clientSecret: () => getEnv().SLACK_CLIENT_SECRET,
   envVars: ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_SIGNING_SECRET'],

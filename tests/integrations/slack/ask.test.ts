@@ -1,7 +1,10 @@
 import '../../documents/blob-dir';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as rolesRoute from '@/app/api/v1/roles/route';
 import { functions } from '@/inngest';
+import { queryRows } from '@/lib/db/sql';
+import { withTenant } from '@/lib/db/tenant';
 import { drainLocalRunner, listRuns, startLocalRunner, stopLocalRunner, waitForRun } from '@/inngest/local';
 import { call, provision } from '../../helpers/http';
 import { addMember } from '../../helpers/tenancy';
@@ -53,7 +56,7 @@ const ask = (install: { teamId: string }, slackUserId: string, text: string, res
 
 describe('/reflex ask', () => {
   it('acknowledges at once, then posts the answer with citations linking to the document in Reflex', async () => {
-    const install = installSlack(fake, a.tenantId);
+    const install = await installSlack(fake, a.tenantId);
     const slackUser = newSlackUserId();
     await linkSlackUser(a.tenantId, install.teamId, slackUser, a.owner.userId);
     const ack = await ask(install, slackUser, 'ask What termination notice does the Northwind agreement require?', 'answer1');
@@ -75,7 +78,7 @@ describe('/reflex ask', () => {
   });
 
   it('answers a member whose role lacks documents:read with a refusal, not with document content', async () => {
-    const install = installSlack(fake, a.tenantId);
+    const install = await installSlack(fake, a.tenantId);
     const role = await call(rolesRoute.POST, { method: 'POST', path: '/api/v1/roles', body: { name: `Tasks only ${install.teamId}`, permissions: ['tasks:read'] }, as: { apiKey: a.apiKey } });
     expect(role.status, JSON.stringify(role.body)).toBe(201);
     const member = await addMember({ apiKey: a.apiKey }, a.tenantId, role.body.id);
@@ -90,7 +93,7 @@ describe('/reflex ask', () => {
   });
 
   it('sends an unlinked Slack user a single-use link to connect their Reflex account', async () => {
-    const install = installSlack(fake, a.tenantId);
+    const install = await installSlack(fake, a.tenantId);
     await ask(install, newSlackUserId(), 'ask anything at all', 'unlinked');
     await finishedAnswers(a.tenantId);
     const reply = fake.responses.find((r) => r.path === '/response/unlinked');
@@ -100,7 +103,7 @@ describe('/reflex ask', () => {
   });
 
   it('answers usage help for a command without a question', async () => {
-    const install = installSlack(fake, a.tenantId);
+    const install = await installSlack(fake, a.tenantId);
     const res = await ask(install, newSlackUserId(), 'help', 'help');
     expect(res.status).toBe(200);
     expect(res.body.text).toContain('/reflex ask');
@@ -109,7 +112,7 @@ describe('/reflex ask', () => {
 
 describe('@-mentions', () => {
   it('answers in the thread with chat.postMessage using the bot token', async () => {
-    const install = installSlack(fake, a.tenantId);
+    const install = await installSlack(fake, a.tenantId);
     const slackUser = newSlackUserId();
     await linkSlackUser(a.tenantId, install.teamId, slackUser, a.owner.userId);
     const res = await postEvent(
@@ -125,7 +128,7 @@ describe('@-mentions', () => {
   });
 
   it('retries after Slack answers 429 with Retry-After, and posts once', async () => {
-    const install = installSlack(fake, a.tenantId);
+    const install = await installSlack(fake, a.tenantId);
     const slackUser = newSlackUserId();
     await linkSlackUser(a.tenantId, install.teamId, slackUser, a.owner.userId);
     fake.failNext.push({ method: 'chat.postMessage', status: 429, retryAfter: 1 });
@@ -138,7 +141,7 @@ describe('@-mentions', () => {
   });
 
   it('gives up without retrying when the bot token was revoked', async () => {
-    const install = installSlack(fake, a.tenantId);
+    const install = await installSlack(fake, a.tenantId);
     const slackUser = newSlackUserId();
     await linkSlackUser(a.tenantId, install.teamId, slackUser, a.owner.userId);
     fake.revokedTokens.add(install.token);
@@ -147,12 +150,15 @@ describe('@-mentions', () => {
     const failed = runs.filter((r) => r.status === 'failed');
     expect(failed.length).toBeGreaterThan(0);
     expect(fake.postsTo('chat.postMessage')).toHaveLength(1);
+    // The framework marked the connection for a reconnect; the card says so.
+    const [row] = await withTenant(a.tenantId, (tx) => queryRows<{ status: string }>(tx, sql`select status from integration_connections where id = ${install.connectionId}`));
+    expect(row?.status).toBe('reauth_required');
   });
 });
 
 describe('cross-tenant', () => {
   it("org B's Slack install never answers from org A's documents", async () => {
-    const installB = installSlack(fake, b.tenantId);
+    const installB = await installSlack(fake, b.tenantId);
     const slackUser = newSlackUserId();
     // A's owner is not a member of B: linking them in B's table means nothing to A's data.
     await linkSlackUser(b.tenantId, installB.teamId, slackUser, b.owner.userId);

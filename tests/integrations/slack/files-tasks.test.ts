@@ -1,6 +1,7 @@
 import '../../documents/blob-dir';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import * as taskRoute from '@/app/api/v1/tasks/[id]/route';
 import * as tasksRoute from '@/app/api/v1/tasks/route';
 import { functions } from '@/inngest';
@@ -47,6 +48,8 @@ async function finished(functionId: string, tenantId: string) {
 const documentRows = (tenantId: string) =>
   withTenant(tenantId, (tx) => queryRows<{ id: string; title: string; filename: string | null; created_by: string | null }>(tx, sql`select id, title, filename, created_by from documents order by created_at`));
 
+const importStatus = (output: unknown) => z.object({ status: z.string() }).parse(output).status;
+
 const NOTES = new TextEncoder().encode('Quarterly planning notes.\n\nWe agreed to ship the Slack connector in January.\n');
 
 function shareFile(teamId: string, fileId: string, channel: string, user: string) {
@@ -56,7 +59,7 @@ function shareFile(teamId: string, fileId: string, channel: string, user: string
 describe('files shared in synced channels', () => {
   it('become one document, downloaded with the bot token, however often they are announced', async () => {
     const t = await provision();
-    const install = installSlack(fake, t.tenantId);
+    const install = await installSlack(fake, t.tenantId);
     await configureSlack(install, { fileChannels: ['C0FILES'] });
     const sharer = newSlackUserId();
     await linkSlackUser(t.tenantId, install.teamId, sharer, t.owner.userId);
@@ -69,7 +72,7 @@ describe('files shared in synced channels', () => {
     fake.files.set('F0NOTES2', { id: 'F0NOTES2', name: 'copy.txt', mimetype: 'text/plain', bytes: NOTES });
     await shareFile(install.teamId, 'F0NOTES2', 'C0FILES', sharer);
     const runs = await finished('import-slack-file', t.tenantId);
-    expect(runs.map((r) => r.output?.status).sort()).toEqual(['duplicate', 'imported']);
+    expect(runs.map((r) => importStatus(r.output)).sort()).toEqual(['duplicate', 'imported']);
     const docs = await documentRows(t.tenantId);
     expect(docs).toHaveLength(1);
     expect(docs[0]).toMatchObject({ title: 'Planning notes', filename: 'planning-notes.txt', created_by: t.owner.userId });
@@ -78,14 +81,14 @@ describe('files shared in synced channels', () => {
 
   it('are ignored in channels the admin did not pick, and refused over the plan size limit', async () => {
     const t = await provision();
-    const install = installSlack(fake, t.tenantId);
+    const install = await installSlack(fake, t.tenantId);
     await configureSlack(install, { fileChannels: ['C0FILES'] });
     fake.files.set('F0ELSEWH', { id: 'F0ELSEWH', name: 'x.txt', mimetype: 'text/plain', bytes: new TextEncoder().encode('elsewhere') });
     await shareFile(install.teamId, 'F0ELSEWH', 'C0RANDOM', newSlackUserId());
     fake.files.set('F0HUGE01', { id: 'F0HUGE01', name: 'huge.txt', mimetype: 'text/plain', bytes: new Uint8Array(UPLOAD_LIMITS.standard + 1).fill(65) });
     await shareFile(install.teamId, 'F0HUGE01', 'C0FILES', newSlackUserId());
     const runs = await finished('import-slack-file', t.tenantId);
-    expect(runs.map((r) => r.output?.status)).toEqual(['too_large']);
+    expect(runs.map((r) => importStatus(r.output))).toEqual(['too_large']);
     expect(await documentRows(t.tenantId)).toEqual([]);
   });
 });
@@ -99,7 +102,7 @@ async function createTask(t: Tenant, body: Record<string, unknown>) {
 describe('task notifications', () => {
   it('post new and assigned tasks to the chosen channel once, with a Mark done button', async () => {
     const t = await provision();
-    const install = installSlack(fake, t.tenantId);
+    const install = await installSlack(fake, t.tenantId);
     await configureSlack(install, { notifyChannel: 'C0TASKS' });
     const task = await createTask(t, { title: 'Renew the Northwind contract' });
     await finished('notify-slack-task', t.tenantId);
@@ -117,7 +120,7 @@ describe('task notifications', () => {
 
   it('post "due" when a task with a due date falls due', async () => {
     const t = await provision();
-    const install = installSlack(fake, t.tenantId);
+    const install = await installSlack(fake, t.tenantId);
     await configureSlack(install, { notifyChannel: 'C0TASKS' });
     await createTask(t, { title: 'File the report', dueDate: '2020-01-01' });
     await finished('notify-slack-task', t.tenantId);
@@ -126,7 +129,7 @@ describe('task notifications', () => {
 
   it('"Mark done" moves the task to Done for a linked member with tasks:write, and refuses one without', async () => {
     const t = await provision();
-    const install = installSlack(fake, t.tenantId);
+    const install = await installSlack(fake, t.tenantId);
     const task = await createTask(t, { title: 'Ship it' });
     const viewer = await addMember({ apiKey: t.apiKey }, t.tenantId, 'viewer');
     const viewerSlack = newSlackUserId();
@@ -153,7 +156,7 @@ describe('task notifications', () => {
   it("a forged interaction changes nothing, and org A's workspace cannot mark org B's task done", async () => {
     const a = await provision();
     const b = await provision();
-    const installA = installSlack(fake, a.tenantId);
+    const installA = await installSlack(fake, a.tenantId);
     const taskB = await createTask(b, { title: 'B secret task' });
     const slackUser = newSlackUserId();
     await linkSlackUser(a.tenantId, installA.teamId, slackUser, a.owner.userId);

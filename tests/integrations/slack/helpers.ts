@@ -5,8 +5,8 @@ import * as interactionsRoute from '@/app/api/integrations/slack/interactions/ro
 import { slackUserLinks } from '@/lib/db/schema';
 import { withTenant } from '@/lib/db/tenant';
 import { resetEnvForTests } from '@/lib/env';
-import { registerStubConnection, type ConnectionRef } from '@/lib/integrations/connections';
-import { updateConnectionSettings } from '@/lib/integrations/connections';
+import { updateConnectionSettings, type ConnectionRef } from '@/lib/integrations/connections';
+import { saveConnection } from '@/lib/integrations/store';
 import { signSlackBody } from '@/lib/integrations/slack/signature';
 import { call } from '../../helpers/http';
 import type { SlackFake } from '../../fakes/slack-fake';
@@ -31,13 +31,20 @@ export function clearSlackEnv(): void {
 export const newTeamId = () => `T${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`;
 export const newSlackUserId = () => `U${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`;
 
-// An installed workspace: the connection the framework's OAuth callback would have stored, with a bot token the
-// fake accepts.
-export function installSlack(fake: SlackFake, tenantId: string, teamId = newTeamId()): ConnectionRef & { teamId: string; token: string } {
+// An installed workspace: the connection the framework's OAuth callback stores (tests/integrations/slack/install
+// .test.ts goes through the callback itself), with a bot token the fake accepts.
+export async function installSlack(fake: SlackFake, tenantId: string, teamId = newTeamId()): Promise<ConnectionRef & { teamId: string; token: string }> {
   const token = `xoxb-${randomUUID()}`;
   fake.validTokens.add(token);
-  const ref = registerStubConnection({ tenantId, provider: 'slack', externalAccountId: teamId, accessToken: token });
-  return { ...ref, teamId, token };
+  const saved = await withTenant(tenantId, (tx) =>
+    saveConnection(tx, {
+      tenantId,
+      provider: 'slack',
+      tokens: { accessToken: token, refreshToken: null, expiresInSeconds: null, scope: 'commands,chat:write', externalAccountId: teamId, externalAccountName: `Workspace ${teamId}` },
+      connectedBy: null,
+    }),
+  );
+  return { tenantId, connectionId: saved.id, teamId, token };
 }
 
 export async function configureSlack(ref: ConnectionRef, settings: { fileChannels?: string[]; notifyChannel?: string | null }): Promise<void> {

@@ -49,7 +49,7 @@ describe('Slack request signatures', () => {
 
   it('refuses a forged signature, a stale timestamp and a missing signature with 401, creating nothing', async () => {
     const t = await provision();
-    const install = installSlack(fake, t.tenantId);
+    const install = await installSlack(fake, t.tenantId);
     const body = eventCallback(install.teamId, mention(newSlackUserId()));
     expect((await postEvent(body, { secret: 'not-the-secret' })).status).toBe(401);
     expect((await postEvent(body, { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 })).status).toBe(401);
@@ -62,7 +62,7 @@ describe('Slack request signatures', () => {
 
   it('refuses a replayed request (same signature and body) with 401 and processes it once', async () => {
     const t = await provision();
-    const install = installSlack(fake, t.tenantId);
+    const install = await installSlack(fake, t.tenantId);
     const timestamp = Math.floor(Date.now() / 1000);
     const body = eventCallback(install.teamId, mention(newSlackUserId()));
     expect((await postEvent(body, { timestamp })).status).toBe(200);
@@ -72,7 +72,7 @@ describe('Slack request signatures', () => {
 
   it('refuses a replayed slash command', async () => {
     const t = await provision();
-    const install = installSlack(fake, t.tenantId);
+    const install = await installSlack(fake, t.tenantId);
     const fields = { team_id: install.teamId, user_id: newSlackUserId(), channel_id: 'C0GENERAL', command: '/reflex', text: 'ask anything', response_url: fake.responseUrl('replay') };
     const timestamp = Math.floor(Date.now() / 1000);
     expect((await postCommand(fields, { timestamp })).status).toBe(200);
@@ -90,7 +90,7 @@ describe('Slack Events API input', () => {
 
   it('processes a retried delivery (same event_id, X-Slack-Retry-Num) once', async () => {
     const t = await provision();
-    const install = installSlack(fake, t.tenantId);
+    const install = await installSlack(fake, t.tenantId);
     const body = eventCallback(install.teamId, mention(newSlackUserId()), 'EvDUPLICATE1');
     expect((await postEvent(body)).status).toBe(200);
     const retry = await postEvent(body, { timestamp: Math.floor(Date.now() / 1000) + 1, headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } });
@@ -101,7 +101,7 @@ describe('Slack Events API input', () => {
 
   it('answers malformed and oversized payloads with 4xx, never 5xx', async () => {
     const t = await provision();
-    const install = installSlack(fake, t.tenantId);
+    const install = await installSlack(fake, t.tenantId);
     const notJson = await postEvent('{not json');
     // postEvent JSON-encodes: a string body is valid JSON but not an envelope.
     expect(notJson.status).toBe(422);
