@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { ConfirmButton } from '@/components/confirm-button';
 import { Time } from '@/components/time';
 import { useToast } from '@/components/toast';
@@ -16,7 +16,6 @@ function FileChannels({ view, onSaved }: { view: SlackAdminView; onSaved: () => 
   const toast = useToast();
   const [picked, setPicked] = useState<string[]>(view.settings.fileChannels);
   const [busy, setBusy] = useState(false);
-  useEffect(() => setPicked(view.settings.fileChannels), [view.settings.fileChannels]);
   const dirty = picked.slice().sort().join() !== view.settings.fileChannels.slice().sort().join();
 
   async function save() {
@@ -165,7 +164,8 @@ export function SlackSettings({ connection }: { connection: ConnectionView }) {
     <div className="stack" data-testid="slack-settings">
       {data.channelsError && <Alert tone="warning">{data.channelsError}</Alert>}
       <Card title="Files" description={`Channels of ${data.workspace} whose shared files become documents`}>
-        <FileChannels view={data} onSaved={view.reload} />
+        {/* Keyed by what is saved, so a reload starts the picker from the stored choice. */}
+        <FileChannels key={data.settings.fileChannels.join()} view={data} onSaved={view.reload} />
       </Card>
       <Card title="Tasks">
         <NotifyChannel view={data} onSaved={view.reload} />
