@@ -160,6 +160,7 @@ export const AUDIT_ACTIONS: Record<string, Entry> = {
   updateSlackSettings: [V.change, 'the Slack settings'],
   unlinkSlackMember: [V.remove, 'a Slack account link'],
   linkSlackAccount: [V.create, 'a Slack account link'],
+  'integration.slackTaskDone': [V.mark, 'a task done from Slack'],
   // billing
   getBilling: [V.read, 'billing'],
   getTenantBillingAsOperator: [V.read, 'billing (operator)'],

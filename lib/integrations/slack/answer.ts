@@ -4,7 +4,7 @@ import { withTenant } from '@/lib/db/tenant';
 import { getEnv } from '@/lib/env';
 import type { SlackQuestionAskedData } from '@/lib/events/slack';
 import { AppError } from '@/lib/http/errors';
-import { loadAccess } from '@/lib/tenancy/access';
+import { loadAccess, type AccessSubject } from '@/lib/tenancy/access';
 import { withAccessToken } from '../connections';
 import type { KnownBlock } from '@slack/web-api';
 import { callSlack, postToResponseUrl, slackClient, type SlackMessage } from './client';
@@ -70,16 +70,18 @@ export function formatAnswer(question: string, answer: string, citations: readon
 
 // Answers as the Reflex member the Slack user is linked to, with exactly that member's access: the same retrieval
 // and answer code as the assistant page, so RLS and permissions apply unchanged.
+type Asker = { kind: 'unlinked'; token: string } | { kind: 'member'; userId: string; canRead: boolean } | { kind: 'gone'; message: string };
+
 export async function composeSlackAnswer(data: SlackQuestionAskedData, requestId: string): Promise<ComposedAnswer> {
   const { tenantId } = data;
-  const who = await withTenant(tenantId, async (tx) => {
+  const who = await withTenant(tenantId, async (tx): Promise<Asker> => {
     const userId = await findLinkedMember(tx, data.teamId, data.slackUserId);
-    if (!userId) return { kind: 'unlinked' as const, token: await createLinkToken(tx, tenantId, data.teamId, data.slackUserId) };
+    if (!userId) return { kind: 'unlinked', token: await createLinkToken(tx, tenantId, data.teamId, data.slackUserId) };
     try {
       const access = await loadAccess(tx, { kind: 'user', userId }, tenantId);
-      return { kind: 'member' as const, userId, canRead: access.permissions.has('documents:read') };
+      return { kind: 'member', userId, canRead: access.permissions.has('documents:read') };
     } catch (err) {
-      if (err instanceof AppError) return { kind: 'gone' as const, message: err.message };
+      if (err instanceof AppError) return { kind: 'gone', message: err.message };
       throw err;
     }
   });
@@ -88,7 +90,7 @@ export async function composeSlackAnswer(data: SlackQuestionAskedData, requestId
   if (!who.canRead) return refusal('Your Reflex role does not let you read documents, so Reflex cannot answer from them for you. Ask an admin for access.');
   if (!data.question.trim()) return refusal('Ask a question after the mention, for example “@Reflex what did we decide about pricing?”');
 
-  const subject = { kind: 'user' as const, userId: who.userId };
+  const subject: AccessSubject = { kind: 'user', userId: who.userId };
   const body = { question: data.question.slice(0, 2_000), maxSources: DEFAULT_CONTEXT_CHUNKS };
   const inTenant = <T>(fn: Parameters<typeof withTenant<T>>[1]) => withTenant(tenantId, fn, { userId: who.userId });
   try {

@@ -31,6 +31,8 @@ export type FileImportOutcome = { status: 'imported'; documentId: string } | { s
 
 class TooLarge extends Error {}
 
+type Fetched = { kind: 'refused' } | { kind: 'too_large' } | { kind: 'file'; info: z.infer<typeof fileInfoSchema>; bytes: Uint8Array };
+
 // Reads at most `limit` bytes: Slack's announced size is checked first, and the bytes are counted as they arrive.
 async function download(url: string, token: string, limit: number): Promise<Uint8Array> {
   const res = await providerFetch('slack', url, { headers: { authorization: `Bearer ${token}` } });
@@ -57,15 +59,15 @@ export async function importSlackFile(data: SlackFileSharedData): Promise<FileIm
   if (!synced) return { status: 'not_synced' };
   const limit = uploadLimitFor(await readTenantPlan(data.tenantId));
 
-  const fetched = await withAccessToken(ref, async (token) => {
+  const fetched = await withAccessToken(ref, async (token): Promise<Fetched> => {
     const info = fileInfoSchema.parse((await callSlack(() => slackClient(token).files.info({ file: data.fileId }))).file);
     const url = info.url_private_download ?? info.url_private;
-    if (!url) return { kind: 'refused' as const };
-    if (info.size > limit) return { kind: 'too_large' as const };
+    if (!url) return { kind: 'refused' };
+    if (info.size > limit) return { kind: 'too_large' };
     try {
-      return { kind: 'file' as const, info, bytes: await download(url, token, limit) };
+      return { kind: 'file', info, bytes: await download(url, token, limit) };
     } catch (err) {
-      if (err instanceof TooLarge) return { kind: 'too_large' as const };
+      if (err instanceof TooLarge) return { kind: 'too_large' };
       throw err;
     }
   });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { withTenant } from '@/lib/db/tenant';
+import type { Tx } from '@/lib/db/types';
 import { getEnv } from '@/lib/env';
 import { sendEvent } from '@/lib/events/send';
 import { slackFileShared, slackQuestionAsked } from '@/lib/events/slack';
@@ -90,7 +91,7 @@ async function findInstall(teamId: string, what: string): Promise<ConnectionRef 
 }
 
 // The signature is kept per organization for the tolerance window: the same signed request sent twice is a replay.
-async function refuseReplay(tx: Parameters<Parameters<typeof withTenant>[1]>[0], tenantId: string, signature: string): Promise<void> {
+async function refuseReplay(tx: Tx, tenantId: string, signature: string): Promise<void> {
   if (!(await recordOnce(tx, tenantId, 'signature', signature))) throw new AppError('unauthenticated', 'This request was already received');
 }
 
@@ -106,10 +107,10 @@ export async function receiveSlackEvents(signed: SignedSlackRequest): Promise<Sl
   const ref = await findInstall(body.team_id, `event ${body.event.type}`);
   if (!ref) return { kind: 'ignored', reason: 'unknown_team' };
   const event = eventSchema.safeParse(body.event);
-  return withTenant(ref.tenantId, async (tx) => {
+  return withTenant(ref.tenantId, async (tx): Promise<SlackEventsOutcome> => {
     await refuseReplay(tx, ref.tenantId, signed.signature);
-    if (!(await recordOnce(tx, ref.tenantId, 'event', body.event_id))) return { kind: 'ignored', reason: 'duplicate' } as const;
-    if (!event.success) return { kind: 'ignored', reason: 'unhandled' } as const;
+    if (!(await recordOnce(tx, ref.tenantId, 'event', body.event_id))) return { kind: 'ignored', reason: 'duplicate' };
+    if (!event.success) return { kind: 'ignored', reason: 'unhandled' };
     const e = event.data;
     const base = { tenantId: ref.tenantId, connectionId: ref.connectionId, teamId: body.team_id };
     if (e.type === 'app_mention') {
@@ -118,10 +119,10 @@ export async function receiveSlackEvents(signed: SignedSlackRequest): Promise<Sl
         { ...base, slackUserId: e.user, channelId: e.channel, threadTs: e.thread_ts ?? e.ts, question: questionFromMention(e.text).slice(0, 4_000), responseUrl: null },
         { id: `slack-question-${ref.tenantId}-${body.event_id}` },
       );
-      return { kind: 'accepted' } as const;
+      return { kind: 'accepted' };
     }
     const files = e.type === 'file_shared' ? [{ id: e.file_id, channel: e.channel_id, user: e.user_id ?? null }] : (e.files ?? []).map((f) => ({ id: f.id, channel: e.channel, user: e.user ?? null }));
-    if (files.length === 0 || (e.type === 'message' && e.bot_id)) return { kind: 'ignored', reason: 'unhandled' } as const;
+    if (files.length === 0 || (e.type === 'message' && e.bot_id)) return { kind: 'ignored', reason: 'unhandled' };
     const settings = await readSlackSettings(tx, ref.connectionId);
     let queued = 0;
     for (const f of files) {
@@ -130,7 +131,7 @@ export async function receiveSlackEvents(signed: SignedSlackRequest): Promise<Sl
       await sendEvent(slackFileShared, { ...base, fileId: f.id, channelId: f.channel, slackUserId: f.user }, { id: `slack-file-${ref.tenantId}-${f.id}` });
       queued++;
     }
-    return queued > 0 ? ({ kind: 'accepted' } as const) : ({ kind: 'ignored', reason: 'unhandled' } as const);
+    return queued > 0 ? { kind: 'accepted' } : { kind: 'ignored', reason: 'unhandled' };
   });
 }
 
@@ -163,10 +164,10 @@ export async function receiveSlackCommand(signed: SignedSlackRequest): Promise<S
   const ref = await findInstall(c.team_id, `command ${c.command}`);
   if (!ref) return { response_type: 'ephemeral', text: 'Reflex is not connected to this Slack workspace. An admin can connect it in Reflex under Settings → Integrations.' };
   const match = /^ask\s+([\s\S]+)$/i.exec(c.text.trim());
-  return withTenant(ref.tenantId, async (tx) => {
+  return withTenant(ref.tenantId, async (tx): Promise<SlackReply> => {
     await refuseReplay(tx, ref.tenantId, signed.signature);
     const question = match?.[1]?.trim();
-    if (!question) return { response_type: 'ephemeral', text: HELP } as const;
+    if (!question) return { response_type: 'ephemeral', text: HELP };
     await sendEvent(slackQuestionAsked, {
       tenantId: ref.tenantId,
       connectionId: ref.connectionId,
@@ -177,6 +178,6 @@ export async function receiveSlackCommand(signed: SignedSlackRequest): Promise<S
       question,
       responseUrl: c.response_url,
     });
-    return { response_type: 'ephemeral', text: `Looking through your documents for “${question.slice(0, 200)}”…` } as const;
+    return { response_type: 'ephemeral', text: `Looking through your documents for “${question.slice(0, 200)}”…` };
   });
 }

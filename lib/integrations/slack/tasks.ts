@@ -7,6 +7,8 @@ import { AppError } from '@/lib/http/errors';
 import { getTask, updateTask } from '@/lib/tasks/tasks';
 import type { Task } from '@/lib/tasks/schemas';
 import { loadAccess } from '@/lib/tenancy/access';
+import { logger } from '@/lib/log';
+import { recordIntegrationEvent } from '../audit';
 import { findConnectionByExternalAccount, withAccessToken, type ConnectionRef } from '../connections';
 import { appUrl, escapeMrkdwn } from './answer';
 import { callSlack, slackClient } from './client';
@@ -95,7 +97,10 @@ export async function receiveSlackInteraction(signed: SignedSlackRequest): Promi
   const p = parsed.data;
   const action = p.actions.find((a) => a.action_id === MARK_DONE_ACTION);
   const ref = await findConnectionByExternalAccount('slack', p.team.id);
-  if (!ref) return 'unknown_team';
+  if (!ref) {
+    logger.info('slack: an interaction for a workspace with no active installation; nothing done', { teamId: p.team.id });
+    return 'unknown_team';
+  }
   const result = await withTenant(ref.tenantId, async (tx): Promise<{ outcome: InteractionOutcome; text: string | null }> => {
     if (!(await recordOnce(tx, ref.tenantId, 'signature', signed.signature))) throw new AppError('unauthenticated', 'This request was already received');
     if (!action?.value || !z.uuid().safeParse(action.value).success) return { outcome: 'ignored', text: null };
@@ -118,6 +123,13 @@ export async function receiveSlackInteraction(signed: SignedSlackRequest): Promi
     }
     if (task.status === DONE_COLUMN_KEY) return { outcome: 'already_done', text: `“${task.title}” is already done.` };
     await updateTask(tx, { tenantId: ref.tenantId, userId }, task.id, { version: task.version, status: DONE_COLUMN_KEY });
+    await recordIntegrationEvent(tx, {
+      action: 'integration.slackTaskDone',
+      actor: { type: 'user', id: userId, label: null },
+      connectionId: ref.connectionId,
+      provider: 'slack',
+      metadata: { taskId: task.id },
+    });
     return { outcome: 'done', text: `✅ “${task.title.slice(0, 200)}” was marked done by <@${p.user.id}>.` };
   });
   // Sent after the change committed, so Slack never hears of a change that rolled back.
