@@ -127,6 +127,17 @@ describe('@-mentions', () => {
     expect(String(post?.args.text)).toContain('ninety (90) days');
   });
 
+  it('tells an unlinked user privately (chat.postEphemeral in the thread) how to link, and posts nothing in the channel', async () => {
+    const install = await installSlack(fake, a.tenantId);
+    const slackUser = newSlackUserId();
+    await postEvent(eventCallback(install.teamId, { type: 'app_mention', user: slackUser, text: '<@UBOT> Northwind?', channel: 'C0GENERAL', ts: '1700000004.000100' }));
+    await finishedAnswers(a.tenantId);
+    expect(fake.postsTo('chat.postMessage')).toEqual([]);
+    const [ephemeral] = fake.postsTo('chat.postEphemeral');
+    expect(ephemeral?.args).toMatchObject({ channel: 'C0GENERAL', user: slackUser, thread_ts: '1700000004.000100' });
+    expect(String(ephemeral?.args.text)).toContain(`${APP_URL}/app/integrations/slack/link?token=`);
+  });
+
   it('retries after Slack answers 429 with Retry-After, and posts once', async () => {
     const install = await installSlack(fake, a.tenantId);
     const slackUser = newSlackUserId();
