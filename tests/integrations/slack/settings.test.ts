@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as unlinkRoute from '@/app/api/v1/integrations/slack/links/[id]/route';
 import * as linkRoute from '@/app/api/v1/integrations/slack/link/route';
 import * as slackRoute from '@/app/api/v1/integrations/slack/route';
+import * as eraseRoute from '@/app/api/v1/privacy/users/[id]/route';
 import { queryRows } from '@/lib/db/sql';
 import { withTenant } from '@/lib/db/tenant';
 import '@/lib/integrations/slack/config';
@@ -132,5 +133,16 @@ describe('POST /api/v1/integrations/slack/link', () => {
     expect((await redeem({ cookie: ownerB.cookie, tenantId: a.tenantId }, fresh)).status).toBe(404);
     // The token is still unused: A's owner can redeem it.
     expect((await redeem(ownerA, fresh)).status).toBe(200);
+  });
+});
+
+describe('privacy', () => {
+  it("erasing a member removes their Slack link, so Slack stops answering as them", async () => {
+    const member = await addMember({ apiKey: a.apiKey }, a.tenantId, 'member');
+    const slackUser = newSlackUserId();
+    await linkSlackUser(a.tenantId, installA.teamId, slackUser, member.userId);
+    const erased = await call(eraseRoute.DELETE, { method: 'DELETE', path: `/api/v1/privacy/users/${member.membershipId}`, params: { id: member.membershipId }, as: ownerA });
+    expect(erased.status, JSON.stringify(erased.body)).toBe(200);
+    expect(await withTenant(a.tenantId, (tx) => findLinkedMember(tx, installA.teamId, slackUser))).toBeNull();
   });
 });
