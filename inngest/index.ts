@@ -15,8 +15,12 @@ import { createBackupOnSchedule } from './functions/backup/create-backup';
 import { runRestoreDrillOnSchedule } from './functions/backup/run-restore-drill';
 import { advanceBillingOnSchedule } from './functions/billing/advance-billing';
 import { checkMarginsOnSchedule } from './functions/economics/check-margins';
+import { answerSlackQuestion } from './functions/integrations/answer-slack-question';
+import { importSlackFileFunction } from './functions/integrations/import-slack-file';
+import { postSlackReply } from './functions/integrations/post-slack-reply';
+import { notifySlackTask } from './functions/integrations/notify-slack-task';
 import { reencryptIntegrationTokensOnSchedule } from './functions/integrations/reencrypt-tokens';
 
 // Every function the app serves (app/api/inngest/route.ts) and the local runner drives. One function per file under
 // inngest/functions/<domain>/<verb-noun>.ts; append yours here.
-export const functions: InngestFunction.Like[] = [recordHeartbeat, processDocument, createTasksFromActionsFunction, sendSlackAlert, applyRetention, buildPrivacyExport, checkReadinessOnSchedule, purgeExpiredExportsOnSchedule, sendEmail, issuePasswordReset, createBackupOnSchedule, runRestoreDrillOnSchedule, sendWebhookAlert, evaluateSlosOnSchedule, advanceBillingOnSchedule, checkMarginsOnSchedule, reencryptIntegrationTokensOnSchedule];
+export const functions: InngestFunction.Like[] = [recordHeartbeat, processDocument, createTasksFromActionsFunction, sendSlackAlert, applyRetention, buildPrivacyExport, checkReadinessOnSchedule, purgeExpiredExportsOnSchedule, sendEmail, issuePasswordReset, createBackupOnSchedule, runRestoreDrillOnSchedule, sendWebhookAlert, evaluateSlosOnSchedule, advanceBillingOnSchedule, checkMarginsOnSchedule, reencryptIntegrationTokensOnSchedule, answerSlackQuestion, importSlackFileFunction, postSlackReply, notifySlackTask];

@@ -101,6 +101,12 @@ export const envSchema = z.object({
   STRIPE_PRICE_ENTERPRISE: optionalSecret,
   // Tests and local development only: Stripe's API at another address (a wire-format fake), e.g. http://127.0.0.1:12111.
   STRIPE_API_BASE: optionalUrl,
+  // Slack connector (lib/integrations/slack): the app's OAuth client and the secret Slack signs requests with.
+  SLACK_CLIENT_ID: optionalSecret,
+  SLACK_CLIENT_SECRET: optionalSecret,
+  SLACK_SIGNING_SECRET: optionalSecret,
+  // Tests only: Slack's Web API at another address (a wire-format fake), e.g. http://127.0.0.1:12112/api/.
+  SLACK_API_BASE: optionalUrl,
   // Staging drills and end-to-end tests only: lets an operator run the billing clock as of a chosen time
   // (POST /api/platform/billing/run with "at"), to walk the grace period without waiting seven days.
   BILLING_CLOCK_SIMULATION: bool,

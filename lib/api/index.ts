@@ -26,3 +26,4 @@ export { listOperations } from '@/lib/http/operation';
 import './billing';
 import './ops';
 import './integrations';
+import './slack';

@@ -5,7 +5,7 @@ import type { Tx } from '@/lib/db/types';
 import { getAiSettings, type AiSettings } from '@/lib/documents/ai-settings';
 import { notFound } from '@/lib/http/errors';
 import { assertAiBudgetLeft } from '@/lib/quotas';
-import type { Principal } from '@/lib/auth/principal';
+import type { AccessSubject } from '@/lib/tenancy/access';
 import { embedOutsideTransaction, retrieveChunks, type PreparedQuery, type Retrieval, type RetrievedChunk } from '@/lib/search/search';
 import { askCitationSchema, askSourceSchema, type AskCitation, type AskSource } from './citations';
 import { conversationOwner, readFollowUp, startTurn, type FollowUp, type HistoryTurn } from './conversations';
@@ -102,7 +102,7 @@ export interface PreparedQuestion extends PreparedQuery {
 export async function prepareAskQuery(
   inTenant: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>,
   tenantId: string,
-  principal: Principal,
+  principal: AccessSubject,
   body: AskBody,
   request: { requestId: string; signal?: AbortSignal },
 ): Promise<PreparedQuestion> {
@@ -126,7 +126,7 @@ export async function prepareAskQuery(
 
 // Inside the request's tenant transaction: the question joins its conversation, and retrieval runs. The answer itself
 // is generated afterwards (answerStream), so no transaction stays open while a model writes.
-export async function prepareAsk(tx: Tx, tenantId: string, principal: Principal, body: AskBody, prepared: PreparedQuestion): Promise<PreparedAsk> {
+export async function prepareAsk(tx: Tx, tenantId: string, principal: AccessSubject, body: AskBody, prepared: PreparedQuestion): Promise<PreparedAsk> {
   const owner = body.conversationId ? { tenantId, userId: conversationOwner(principal) } : null;
   const started =
     owner && body.conversationId && prepared.followUp

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, lt, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { contextualQuestion } from '@/lib/ai/follow-up';
-import type { Principal } from '@/lib/auth/principal';
+import type { AccessSubject } from '@/lib/tenancy/access';
 import { assistantConversations, assistantTurns, TURN_STATUSES } from '@/lib/db/schema';
 import type { Tx } from '@/lib/db/types';
 import { conflict, forbidden, notFound } from '@/lib/http/errors';
@@ -63,7 +63,7 @@ export const renameConversationSchema = z.strictObject({ title: conversationTitl
 export const listConversationsQuery = z.strictObject(pageQuery);
 
 // Conversations belong to a person; an API key has nobody to keep them for.
-export function conversationOwner(principal: Principal): string {
+export function conversationOwner(principal: AccessSubject): string {
   if (principal.kind !== 'user') throw forbidden('Conversations belong to a signed-in person; API keys can ask without a conversationId');
   return principal.userId;
 }

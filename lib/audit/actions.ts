@@ -173,6 +173,11 @@ export const AUDIT_ACTIONS: Record<string, Entry> = {
   'integration.synced': [V.sync, 'an integration'],
   'integration.syncFailed': [V.sync, 'an integration'],
   'integration.tokensReencrypted': [V.reencrypt, "an integration's tokens under the new key"],
+  getSlackSettings: [V.read, 'the Slack settings'],
+  updateSlackSettings: [V.change, 'the Slack settings'],
+  unlinkSlackMember: [V.remove, 'a Slack account link'],
+  linkSlackAccount: [V.create, 'a Slack account link'],
+  'integration.slackTaskDone': [V.mark, 'a task done from Slack'],
   // billing
   getBilling: [V.read, 'billing'],
   getTenantBillingAsOperator: [V.read, 'billing (operator)'],

@@ -109,10 +109,14 @@ function duplicate(existing: { id: string; title: string } | undefined, fallback
   });
 }
 
+// Who a document is recorded for: a member's access, or an integration acting for the organization (a file shared
+// in Slack by someone with no linked member is created by nobody).
+export type DocumentCreator = Pick<Access, 'tenantId'> & { actor: { userId: string | null } };
+
 // Records a document whose file (if any) is already stored; a refusal here (quota, duplicate) rolls back, and the
 // route wrapper then discards the stored file. The pipeline is started by `enqueue` only after the surrounding
 // transaction commits (see after-commit.ts).
-export async function createDocument(tx: Tx, access: Access, input: DocumentInput, enqueue: Enqueue): Promise<DocumentSummary> {
+export async function createDocument(tx: Tx, access: DocumentCreator, input: DocumentInput, enqueue: Enqueue): Promise<DocumentSummary> {
   const doc = input.source === 'json' ? fromJson(input.body) : fromFile(input.file);
   await assertDocumentUploadAllowed(tx, access.tenantId, doc.sizeBytes);
   const known = await existingWithChecksum(tx, access.tenantId, doc.checksum);

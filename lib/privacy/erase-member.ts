@@ -13,6 +13,7 @@ import {
   emailDeliveries,
   integrationConnections,
   integrationOauthStates,
+  slackUserLinks,
   invitations,
   memberships,
   privacyExports,
@@ -199,6 +200,8 @@ export async function eraseMember(
   // An integration belongs to the organization and keeps working; it just no longer names who connected it.
   await tx.update(integrationConnections).set({ connectedBy: null }).where(eq(integrationConnections.connectedBy, subject.userId));
   await tx.delete(integrationOauthStates).where(eq(integrationOauthStates.userId, subject.userId));
+  // Slack stops answering as them.
+  await tx.delete(slackUserLinks).where(eq(slackUserLinks.userId, subject.userId));
   await tx.delete(memberships).where(and(eq(memberships.id, membershipId), eq(memberships.userId, subject.userId)));
   const auditEntriesPseudonymized = await pseudonymizeAuditActor(tx, subject.userId);
   // Read through the definer function: this transaction cannot see other tenants' memberships.

@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, or, type SQL } from 'drizzle-orm';
-import { aiUsage, apiKeys, assistantConversations, assistantTurns, auditLog, documents, integrationConnections, memberships, roles, tasks, user } from '@/lib/db/schema';
+import { aiUsage, apiKeys, assistantConversations, assistantTurns, auditLog, documents, integrationConnections, memberships, roles, slackUserLinks, tasks, user } from '@/lib/db/schema';
 import { reachEveryMember } from '@/lib/db/member-scope';
 import type { Tx } from '@/lib/db/types';
 import { toAuditEntry } from '@/lib/audit/query';
@@ -171,6 +171,14 @@ const SECTIONS = {
       .where(page(after, integrationConnections.id, mine(s, eq(integrationConnections.connectedBy, s.userId))))
       .orderBy(asc(integrationConnections.id))
       .limit(size),
+  // Which Slack users answer as this member (lib/integrations/slack/links.ts).
+  slackLinks: (tx, s, after, size) =>
+    tx
+      .select({ id: slackUserLinks.id, teamId: slackUserLinks.teamId, slackUserId: slackUserLinks.slackUserId, userId: slackUserLinks.userId, createdAt: slackUserLinks.createdAt })
+      .from(slackUserLinks)
+      .where(page(after, slackUserLinks.id, mine(s, eq(slackUserLinks.userId, s.userId))))
+      .orderBy(asc(slackUserLinks.id))
+      .limit(size),
   // As GET /api/v1/audit shows them; a person's own entries are those they acted in.
   audit: async (tx, s, after, size) => {
     const rows = await tx
@@ -203,7 +211,7 @@ const SECTIONS = {
 
 export type ExportSection = keyof typeof SECTIONS;
 
-const ME_SECTIONS: readonly ExportSection[] = ['profiles', 'memberships', 'documents', 'tasks', 'conversations', 'assistantTurns', 'apiKeys', 'integrations', 'audit'];
+const ME_SECTIONS: readonly ExportSection[] = ['profiles', 'memberships', 'documents', 'tasks', 'conversations', 'assistantTurns', 'apiKeys', 'integrations', 'slackLinks', 'audit'];
 const TENANT_SECTIONS: readonly ExportSection[] = [...ME_SECTIONS, 'usage'];
 
 export function sectionsFor(scope: ExportScope): readonly ExportSection[] {

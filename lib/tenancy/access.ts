@@ -8,6 +8,12 @@ import type { Tx } from '@/lib/db/types';
 import { AppError, notFound } from '@/lib/http/errors';
 import { NO_POLICY, policyFor, policyFromSettings, type PolicyView } from './security-policy';
 
+// Whose access is decided: a signed-in person or an API key (a Principal), or a member acting through an
+// integration (a linked Slack user), who has no session of their own.
+// A session principal, or a member acting through an integration (no session: their SSO origin is unknown).
+type UserSubject = Pick<Extract<Principal, { kind: 'user' }>, 'kind' | 'userId'> & { ssoTenantId?: string | null };
+export type AccessSubject = UserSubject | Pick<Extract<Principal, { kind: 'apiKey' }>, 'kind' | 'keyId'>;
+
 export type Actor = { type: 'user'; userId: string } | { type: 'apiKey'; keyId: string; userId: string | null };
 
 export interface Access {
@@ -55,7 +61,7 @@ type AccessRow = z.infer<typeof accessRowSchema>;
  * being entered, so the joins need no tenant condition. lib/http/route.ts sends it with BEGIN (withTenant's
  * preload), so checking access costs no round trip of its own.
  */
-export function accessQuery(principal: Principal): SQL {
+export function accessQuery(principal: AccessSubject): SQL {
   const key =
     principal.kind === 'apiKey'
       ? sql`${apiKeys.id} as key_id, ${apiKeys.scopes} as scopes, ${apiKeys.createdBy} as created_by, ${apiKeys.expiresAt} as expires_at,
@@ -81,12 +87,12 @@ function checkTenant(row: AccessRow): void {
 // An organization that requires single sign-on has moved authentication to its identity provider, MFA included: a
 // session its own IdP signed in meets its "two-factor required" policy. A password session (an owner's break-glass
 // sign-in) or another organization's SSO session does not.
-function sessionPolicy(principal: Extract<Principal, { kind: 'user' }>, tenantId: string, row: AccessRow, policy: PolicyView): PolicyView {
+function sessionPolicy(principal: UserSubject, tenantId: string, row: AccessRow, policy: PolicyView): PolicyView {
   if (policy.mfaRequired && row.sso_enforced === true && principal.ssoTenantId === tenantId) return { ...policy, mfaRequired: false };
   return policy;
 }
 
-function userAccess(principal: Extract<Principal, { kind: 'user' }>, tenantId: string, row: AccessRow | undefined): Access {
+function userAccess(principal: UserSubject, tenantId: string, row: AccessRow | undefined): Access {
   const userId = principal.userId;
   if (!row) throw notFound('Organization');
   checkTenant(row);
@@ -135,13 +141,13 @@ async function keyAccess(tx: Tx, keyId: string, tenantId: string, row: AccessRow
 }
 
 /** Access from the rows of accessQuery(principal), run in this tenant transaction. */
-export async function accessFromRows(tx: Tx, principal: Principal, tenantId: string, rows: readonly unknown[]): Promise<Access> {
+export async function accessFromRows(tx: Tx, principal: AccessSubject, tenantId: string, rows: readonly unknown[]): Promise<Access> {
   const row = rows[0] === undefined ? undefined : accessRowSchema.parse(rows[0]);
   return principal.kind === 'user' ? userAccess(principal, tenantId, row) : keyAccess(tx, principal.keyId, tenantId, row);
 }
 
 // Runs inside the tenant transaction, so a revoked key, a removed member or a changed role counts from the next
 // request on.
-export async function loadAccess(tx: Tx, principal: Principal, tenantId: string): Promise<Access> {
+export async function loadAccess(tx: Tx, principal: AccessSubject, tenantId: string): Promise<Access> {
   return accessFromRows(tx, principal, tenantId, await queryRows(tx, accessQuery(principal)));
 }

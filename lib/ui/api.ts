@@ -47,12 +47,16 @@ export function toApiError(status: number, body: unknown, retryAfter?: string | 
   return new ApiError(status, code, message, requestId, inner.details);
 }
 
-export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+// `tenantId` works in that organization for this one call (x-tenant-id) instead of the session's active one.
+export async function api<T>(path: string, init: { method?: string; body?: unknown; tenantId?: string } = {}): Promise<T> {
+  const headers: Record<string, string> = {};
+  if (init.body !== undefined) headers['content-type'] = 'application/json';
+  if (init.tenantId) headers['x-tenant-id'] = init.tenantId;
   const res = await fetch(path, {
     method: init.method ?? 'GET',
     credentials: 'same-origin',
     cache: 'no-store',
-    headers: init.body === undefined ? undefined : { 'content-type': 'application/json' },
+    headers,
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
   });
   const text = await res.text();

@@ -292,6 +292,19 @@ const FIXTURES: Record<string, Fixture> = {
     newRow: (t) => ({ tenant_id: t.id, assertion_id: `_matrix-${randomUUID()}`, expires_at: sql`now() + interval '5 minutes'` }),
     update: () => ({ expires_at: sql`now() + interval '10 minutes'` }),
   },
+  slack_user_links: {
+    newRow: (t) => ({ tenant_id: t.id, team_id: 'TMATRIX', slack_user_id: `U${short()}`, user_id: t.ownerUserId }),
+    update: () => ({ created_at: sql`now()` }),
+  },
+  slack_link_tokens: {
+    newRow: (t) => ({ tenant_id: t.id, token_hash: randomBytes(32).toString('hex'), team_id: 'TMATRIX', slack_user_id: `U${short()}`, expires_at: sql`now() + interval '15 minutes'` }),
+    update: () => ({ used_at: sql`now()` }),
+  },
+  slack_deliveries: {
+    key: 'key',
+    newRow: (t) => ({ tenant_id: t.id, kind: 'event', key: `Ev${short()}` }),
+    update: () => ({ received_at: sql`now()` }),
+  },
 };
 
 const toSql = (v: Value): SQL => (v instanceof SQL ? v : sql`${v}`);

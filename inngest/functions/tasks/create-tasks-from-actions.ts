@@ -1,6 +1,7 @@
 import { inngest } from '@/inngest/client';
 import { documentProcessed } from '@/lib/events/documents';
 import { withTenant } from '@/lib/db/tenant';
+import { announceTaskChanges, type TaskChange } from '@/lib/tasks/announce';
 import { createTasksFromActions } from '@/lib/tasks/from-actions';
 
 export const CREATE_TASKS_RETRIES = 3;
@@ -21,6 +22,9 @@ export const createTasksFromActionsFunction = inngest.createFunction(
     const result = await step.run('create-tasks', () =>
       withTenant(tenantId, (tx) => createTasksFromActions(tx, { tenantId, documentId, actionItems })),
     );
+    if (result.created.length > 0) {
+      await step.run('announce', () => announceTaskChanges(tenantId, result.created.map((taskId): TaskChange => ({ taskId, change: 'created' }))));
+    }
     return { documentId, created: result.created.length, skipped: result.skipped };
   },
 );

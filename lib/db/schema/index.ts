@@ -17,3 +17,4 @@ export * from './billing';
 export * from './economics';
 export * from './sso';
 export * from './integrations';
+export * from './slack';

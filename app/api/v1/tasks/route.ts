@@ -1,6 +1,7 @@
 import { createTaskOp, listTasksOp } from '@/lib/api/tasks';
 import { tenantRoute } from '@/lib/http/route';
 import { currentEventId } from '@/lib/realtime/outbox';
+import { tenantRouteAnnouncingTasks } from '@/lib/tasks/announce';
 import { createTask, listTasks } from '@/lib/tasks/tasks';
 
 // X-Last-Event-Id: resume GET /api/v1/events from here to receive every change made after this read.
@@ -9,6 +10,8 @@ export const GET = tenantRoute(listTasksOp, async ({ tx, tenantId, access, query
   return listTasks(tx, { tenantId, userId: access.actor.userId }, query);
 });
 
-export const POST = tenantRoute(createTaskOp, ({ tx, tenantId, access, body }) =>
-  createTask(tx, { tenantId, userId: access.actor.userId }, body),
-);
+export const POST = tenantRouteAnnouncingTasks(createTaskOp, async ({ tx, tenantId, access, body }, announce) => {
+  const task = await createTask(tx, { tenantId, userId: access.actor.userId }, body);
+  announce({ taskId: task.id, change: 'created' });
+  return task;
+});
