@@ -1,7 +1,8 @@
-import { RetryAfterError } from 'inngest';
+import { NonRetriableError, RetryAfterError } from 'inngest';
 import { inngest } from '@/inngest/client';
 import { googleDriveSyncRequested } from '@/lib/events/integrations';
 import { sendEvent } from '@/lib/events/send';
+import { IntegrationReauthRequired } from '@/lib/integrations/connections';
 import { ProviderRetryLater } from '@/lib/integrations/http';
 import { beginDriveSyncRun, recordDriveSyncFailure, syncDrivePage } from '@/lib/integrations/google-drive/sync';
 import { isDriveChannelDue, renewDriveChannel } from '@/lib/integrations/google-drive/watch';
@@ -10,12 +11,14 @@ import { logger } from '@/lib/log';
 // Inngest caps a run's steps; a bigger sync carries on in a follow-up run from the cursor stored in the database.
 const MAX_PAGES_PER_RUN = 200;
 
-// Google's 429/5xx with Retry-After: Inngest retries the step no earlier than Google asked.
+// Google's 429/5xx with Retry-After: Inngest retries the step no earlier than Google asked. A connection that needs
+// reconnecting cannot succeed on retry.
 async function honouringRetryAfter<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
     if (err instanceof ProviderRetryLater) throw new RetryAfterError(err.message, err.seconds * 1000, { cause: err });
+    if (err instanceof IntegrationReauthRequired) throw new NonRetriableError(err.message, { cause: err });
     throw err;
   }
 }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 import { tenantIdColumn, tenantPolicy, timestamps } from './helpers';
+import { integrationConnections } from './integrations';
 import { tenants } from './tenancy';
 
 export const DRIVE_SYNC_PHASES = ['idle', 'initial', 'changes'] as const;
@@ -23,7 +24,9 @@ export const googleDriveStates = pgTable(
   'google_drive_states',
   {
     tenantId: tenantIdColumn().references(() => tenants.id, { onDelete: 'cascade' }),
-    connectionId: uuid('connection_id').primaryKey(),
+    connectionId: uuid('connection_id')
+      .primaryKey()
+      .references(() => integrationConnections.id, { onDelete: 'cascade' }),
     folders: jsonb('folders').$type<DriveFolderRef[]>().notNull().default(sql`'[]'::jsonb`),
     // The picked folders and every subfolder found under them: a change to a file whose parent is not here is
     // outside what the organization shares with Reflex.
@@ -60,7 +63,9 @@ export const googleDriveFiles = pgTable(
   {
     tenantId: tenantIdColumn().references(() => tenants.id, { onDelete: 'cascade' }),
     id: uuid('id').primaryKey().defaultRandom(),
-    connectionId: uuid('connection_id').notNull(),
+    connectionId: uuid('connection_id')
+      .notNull()
+      .references(() => integrationConnections.id, { onDelete: 'cascade' }),
     fileId: text('file_id').notNull(),
     documentId: uuid('document_id'),
     name: text('name').notNull(),

@@ -1,5 +1,5 @@
 import { drive, type drive_v3 } from '@googleapis/drive';
-import { ProviderRetryLater } from '../http';
+import { ProviderRetryLater, ProviderUnauthorized } from '../http';
 import { googleApiRoot } from './config';
 
 export const FOLDER_MIME = 'application/vnd.google-apps.folder';
@@ -81,6 +81,8 @@ async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
     const { status, response } = http;
     const message = `Google Drive ${what}: ${googleMessage(response?.data, http.message)}`;
     if (status === 429 || status >= 500 || status === 0) throw new ProviderRetryLater(retryAfterSeconds(response?.headers), message);
+    // withAccessToken refreshes the token once and calls again.
+    if (status === 401) throw new ProviderUnauthorized('google_drive', message);
     throw new DriveApiError(status, message);
   }
 }
