@@ -23,3 +23,4 @@ import './scim';
 export { listOperations } from '@/lib/http/operation';
 import './billing';
 import './integrations';
+import './google-drive';
