@@ -4,7 +4,7 @@ import path from 'node:path';
 import { and, eq, sql } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { syncGoogleDrive } from '@/inngest/functions/integrations/sync-google-drive';
-import { drainLocalRunner, startLocalRunner, stopLocalRunner } from '@/inngest/local';
+import { drainLocalRunner, listRuns, startLocalRunner, stopLocalRunner, waitForRun } from '@/inngest/local';
 import { documents, googleDriveFiles, integrationConnections } from '@/lib/db/schema';
 import { withTenant } from '@/lib/db/tenant';
 import { resetEnvForTests } from '@/lib/env';
@@ -71,8 +71,16 @@ export async function connectedOrg(plan: 'standard' | 'professional' | 'enterpri
   return { tenantId: t.tenantId, browser, connectionId: connection.id };
 }
 
+// Every sync run of the runner finished, including those waiting out a Retry-After (drain alone returns while a
+// run is scheduled for later).
 export async function settle(): Promise<void> {
   await drainLocalRunner(60_000);
+  for (;;) {
+    const open = await listRuns({ status: ['queued', 'running', 'retrying', 'sleeping', 'waiting'] });
+    if (open.length === 0) return;
+    for (const run of open) await waitForRun(run.id, 60_000);
+    await drainLocalRunner(60_000);
+  }
 }
 
 export interface SyncedDoc {
