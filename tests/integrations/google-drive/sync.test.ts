@@ -3,7 +3,10 @@ import * as foldersRoute from '@/app/api/integrations/google-drive/connections/[
 import * as statusRoute from '@/app/api/integrations/google-drive/connections/[connectionId]/status/route';
 import * as syncRoute from '@/app/api/integrations/google-drive/connections/[connectionId]/sync/route';
 import { GOOGLE_DOC, GOOGLE_SHEET } from '@/tests/fakes/google-drive-fake';
+import { eq } from 'drizzle-orm';
 import { listRuns } from '@/inngest/local';
+import { integrationConnections } from '@/lib/db/schema';
+import { withTenant } from '@/lib/db/tenant';
 import { call } from '../../helpers/http';
 import { connectedOrg, documentCount, settle, startDriveTestEnv, syncedFiles, type DriveOrg, type DriveTestEnv } from './harness';
 
@@ -166,5 +169,18 @@ describe('incremental sync (Changes API)', () => {
     const added = env.fake.addFile({ name: 'After expiry', mimeType: GOOGLE_DOC, parent: root, content: 'Token refreshed.' });
     await syncNow();
     expect((await byFile()).get(added)?.text).toBe('Token refreshed.');
+  }, 60_000);
+
+  it('stops with "reconnect needed" when Google revoked the grant (invalid_grant), keeping the documents', async () => {
+    const count = await documentCount(org.tenantId);
+    env.fake.revokeEverything();
+    env.fake.addFile({ name: 'Never synced', mimeType: GOOGLE_DOC, parent: root, content: 'Not reachable.' });
+    await syncNow();
+    const [connection] = await withTenant(org.tenantId, (tx) =>
+      tx.select({ status: integrationConnections.status, lastError: integrationConnections.lastError }).from(integrationConnections).where(eq(integrationConnections.id, org.connectionId)),
+    );
+    expect(connection?.status).toBe('reauth_required');
+    expect(await documentCount(org.tenantId)).toBe(count);
+    expect((await status()).lastError).toMatch(/reconnect/i);
   }, 60_000);
 });
