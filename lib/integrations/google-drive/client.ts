@@ -1,5 +1,5 @@
 import { drive, type drive_v3 } from '@googleapis/drive';
-import { ProviderRetryLater, ProviderUnauthorized } from '../http';
+import { parseRetryAfter, ProviderRetryLater, ProviderUnauthorized } from '../http';
 import { googleApiRoot } from './config';
 
 export const FOLDER_MIME = 'application/vnd.google-apps.folder';
@@ -37,10 +37,14 @@ export class DriveApiError extends Error {
   }
 }
 
+// gaxios hands over fetch Headers (possibly another realm's, so not `instanceof` ours), or a plain record.
 function retryAfterSeconds(headers: unknown): number {
-  const value = headers instanceof Headers ? headers.get('retry-after') : null;
-  const seconds = Number(value);
-  return Number.isFinite(seconds) && seconds > 0 ? seconds : DEFAULT_RETRY_SECONDS;
+  let value: string | null = null;
+  if (headers && typeof headers === 'object' && 'get' in headers && typeof headers.get === 'function') {
+    const got: unknown = headers.get('retry-after');
+    value = typeof got === 'string' ? got : null;
+  } else if (headers && typeof headers === 'object' && 'retry-after' in headers && typeof headers['retry-after'] === 'string') value = headers['retry-after'];
+  return parseRetryAfter(value, DEFAULT_RETRY_SECONDS);
 }
 
 // Google's JSON error shape: { error: { code, message, errors: [{ reason }] } }.

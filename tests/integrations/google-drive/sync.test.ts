@@ -162,6 +162,8 @@ describe('incremental sync (Changes API)', () => {
     expect((await byFile()).get(added)?.text).toBe('Rate limited once.');
     const runs = await listRuns({ eventData: { connectionId: org.connectionId } }, 1);
     expect(runs[0]?.status).toBe('completed');
+    // The 429 came back as a retry of the page step, not a failed run.
+    expect(env.fake.requests.some((r) => r.path === '/drive/v3/changes')).toBe(true);
   }, 60_000);
 
   it('refreshes an expired access token and carries on', async () => {
