@@ -1,7 +1,6 @@
 import { inngest } from '@/inngest/client';
-import { googleDriveSyncRequested } from '@/lib/events/integrations';
-import { sendEvent } from '@/lib/events/send';
 import { listDriveConnections } from '@/lib/integrations/google-drive/watch';
+import { requestSync } from '@/lib/integrations/sync';
 
 const SLOT_MS = 15 * 60_000;
 
@@ -17,7 +16,7 @@ export const scheduleGoogleDriveSyncs = inngest.createFunction(
     }));
     await step.run('send-events', async () => {
       for (const ref of plan.refs) {
-        await sendEvent(googleDriveSyncRequested, { ...ref, reason: 'schedule' }, { id: `gdrive-cron-${ref.connectionId}-${plan.slot}` });
+        await requestSync({ ...ref, provider: 'google_drive', reason: 'schedule', key: String(plan.slot) });
       }
     });
     return { connections: plan.refs.length };

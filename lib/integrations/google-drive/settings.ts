@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
+import { googleDriveFiles } from '@/lib/db/schema';
 import type { Tx } from '@/lib/db/types';
 import { withTenant } from '@/lib/db/tenant';
 import { deleteDocument } from '@/lib/documents/documents';
-import { googleDriveSyncRequested } from '@/lib/events/integrations';
-import { sendEvent } from '@/lib/events/send';
 import { AppError, notFound } from '@/lib/http/errors';
-import { eq } from 'drizzle-orm';
-import { googleDriveFiles } from '@/lib/db/schema';
 import { findConnectionRow } from '../store';
 import { withAccessToken, type ConnectionRef } from '../connections';
+import { requestSync } from '../sync';
 import { DriveClient, assertDriveId } from './client';
 import { ensureDriveState, listSkippedFiles, readDriveState, updateDriveState } from './state';
 
@@ -81,8 +80,9 @@ export async function listDriveFolders(ref: ConnectionRef, cursor: string | unde
   return { items: page.folders.map((f) => ({ id: f.id, name: f.name })), nextCursor: page.nextPageToken };
 }
 
-export async function requestDriveSync(ref: ConnectionRef, reason: 'manual' | 'folders'): Promise<void> {
-  await sendEvent(googleDriveSyncRequested, { ...ref, reason }, { id: `gdrive-${reason}-${ref.connectionId}-${randomUUID()}` });
+// A person asked (Sync now, new folders): every request is its own run.
+async function requestDriveSync(ref: ConnectionRef): Promise<void> {
+  await requestSync({ ...ref, provider: 'google_drive', reason: 'manual', key: randomUUID() });
 }
 
 /**
@@ -103,7 +103,7 @@ export async function pickDriveFolders(ref: ConnectionRef, folders: { id: string
     await removeAllDriveDocuments(ref);
     return;
   }
-  if (changed) await requestDriveSync(ref, 'folders');
+  if (changed) await requestDriveSync(ref);
 }
 
 export async function syncDriveNow(ref: ConnectionRef): Promise<void> {
@@ -112,19 +112,22 @@ export async function syncDriveNow(ref: ConnectionRef): Promise<void> {
     return readDriveState(tx, ref.connectionId);
   });
   if (!state || state.folders.length === 0) throw new AppError('conflict', 'Pick at least one folder to sync first.');
-  await requestDriveSync(ref, 'manual');
+  await requestDriveSync(ref);
 }
 
 // No folder picked any more (or the connection's content is deleted with it): every document it brought goes.
 export async function removeAllDriveDocuments(ref: ConnectionRef): Promise<number> {
-  return withTenant(ref.tenantId, (tx) => deleteDriveContent(tx, ref.tenantId, ref.connectionId));
+  return withTenant(ref.tenantId, (tx) => deleteDriveContent(tx, ref.connectionId));
 }
 
-// For the framework's disconnect with content: 'delete'. Inside the caller's tenant transaction.
-export async function deleteDriveContent(tx: Tx, tenantId: string, connectionId: string): Promise<number> {
-  const rows = await tx.delete(googleDriveFiles).where(eq(googleDriveFiles.connectionId, connectionId)).returning({ documentId: googleDriveFiles.documentId });
+// Also the framework's disconnect cleanup (content: 'delete'), inside the caller's tenant transaction.
+export async function deleteDriveContent(tx: Tx, connectionId: string): Promise<number> {
+  const rows = await tx
+    .delete(googleDriveFiles)
+    .where(eq(googleDriveFiles.connectionId, connectionId))
+    .returning({ tenantId: googleDriveFiles.tenantId, documentId: googleDriveFiles.documentId });
   let deleted = 0;
-  for (const { documentId } of rows) {
+  for (const { tenantId, documentId } of rows) {
     if (!documentId) continue;
     try {
       await deleteDocument(tx, tenantId, documentId);

@@ -4,10 +4,9 @@ import { getDb } from '@/lib/db/client';
 import { queryRows } from '@/lib/db/sql';
 import { withTenant } from '@/lib/db/tenant';
 import { getEnv } from '@/lib/env';
-import { googleDriveSyncRequested } from '@/lib/events/integrations';
-import { sendEvent } from '@/lib/events/send';
 import { logger } from '@/lib/log';
 import { withAccessToken, type ConnectionRef } from '../connections';
+import { requestSync } from '../sync';
 import { DriveApiError, DriveClient } from './client';
 import { readDriveState, updateDriveState } from './state';
 
@@ -108,11 +107,14 @@ export async function handleDriveNotification(n: DriveNotification): Promise<Not
   // "sync" is the channel's first message, sent when it opens; it announces nothing.
   if (n.resourceState === 'sync') return 'acknowledged';
   if (n.resourceState !== 'change') return 'ignored';
-  await sendEvent(
-    googleDriveSyncRequested,
-    { tenantId: channel.tenant_id, connectionId: channel.connection_id, reason: 'push' },
-    { id: `gdrive-push-${n.channelId}-${n.messageNumber ?? randomUUID()}` },
-  );
+  // Keyed by channel and message number: Google redelivering a message starts no second run.
+  await requestSync({
+    tenantId: channel.tenant_id,
+    connectionId: channel.connection_id,
+    provider: 'google_drive',
+    reason: 'webhook',
+    key: `${n.channelId}:${n.messageNumber ?? randomUUID()}`,
+  });
   return 'sync_requested';
 }
 
