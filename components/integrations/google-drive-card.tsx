@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import { Time } from '@/components/time';
 import { useToast } from '@/components/toast';
-import { Alert, Badge, Card, EmptyState, Spinner } from '@/components/ui';
+import { Alert, Badge, EmptyState, Spinner } from '@/components/ui';
 import type { ConnectionView } from '@/lib/integrations/connections';
 import type { DriveSyncView } from '@/lib/integrations/google-drive/settings';
 import { api, errorMessage } from '@/lib/ui/api';
@@ -138,8 +138,9 @@ function FolderPicker({ connectionId, picked, onSaved, onCancel }: { connectionI
   );
 }
 
-// The Google Drive connection's card on /app/settings/integrations: picked folders, sync progress, last sync,
-// errors and skipped files, "Sync now".
+// What a Google Drive connection syncs, inside its row on /app/settings/integrations (the row itself shows the
+// account, status, reconnect and disconnect): picked folders, sync progress, last sync, errors and skipped files,
+// "Sync now".
 export function GoogleDriveSettings({ connection }: { connection: ConnectionView }) {
   const toast = useToast();
   const path = `/api/integrations/google-drive/connections/${connection.id}/status`;
@@ -182,7 +183,9 @@ export function GoogleDriveSettings({ connection }: { connection: ConnectionView
   );
 
   return (
-    <Card title="Google Drive" description={`Connected as ${connection.externalAccountName}. Reflex reads the folders you choose; it never changes anything in Drive.`} actions={actions}>
+    <section className="stack" aria-label="Google Drive folders and sync" data-testid="google-drive-settings">
+      <p className="muted">Reflex reads the folders you choose, with their subfolders; it never changes anything in Drive.</p>
+      {actions}
       {status.loading && <Spinner label="Loading Google Drive sync" />}
       {status.error && <Alert tone="error">{status.error}</Alert>}
       {view && picking && (
@@ -198,11 +201,6 @@ export function GoogleDriveSettings({ connection }: { connection: ConnectionView
       )}
       {view && !picking && (
         <div className="stack">
-          {connection.status === 'reauth_required' && (
-            <Alert tone="warning" title="Reconnect Google Drive">
-              Google no longer accepts this connection&apos;s access. Connect again to resume syncing; documents already synced stay.
-            </Alert>
-          )}
           {view.folders.length === 0 ? (
             <EmptyState icon="layers" title="No folders chosen yet">
               Choose the Drive folders whose Docs, Sheets, PDFs and recordings Reflex should learn from.
@@ -237,6 +235,6 @@ export function GoogleDriveSettings({ connection }: { connection: ConnectionView
           )}
         </div>
       )}
-    </Card>
+    </section>
   );
 }
