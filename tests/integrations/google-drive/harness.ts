@@ -68,6 +68,8 @@ export async function connectedOrg(plan: 'standard' | 'professional' | 'enterpri
     tx.select({ id: integrationConnections.id }).from(integrationConnections).where(eq(integrationConnections.provider, 'google_drive')),
   );
   if (!connection) throw new Error('no Google Drive connection after the OAuth flow');
+  // The connect announcement starts a sync run (nothing to do yet: no folders); let it end before the test acts.
+  await settle();
   return { tenantId: t.tenantId, browser, connectionId: connection.id };
 }
 
