@@ -3,6 +3,7 @@ import * as notificationsRoute from '@/app/api/integrations/google-drive/notific
 import * as foldersRoute from '@/app/api/integrations/google-drive/connections/[connectionId]/folders/route';
 import * as statusRoute from '@/app/api/integrations/google-drive/connections/[connectionId]/status/route';
 import * as syncRoute from '@/app/api/integrations/google-drive/connections/[connectionId]/sync/route';
+import * as disconnectRoute from '@/app/api/v1/integrations/[id]/disconnect/route';
 import { listRuns } from '@/inngest/local';
 import { GOOGLE_DOC, type FakeChannel } from '@/tests/fakes/google-drive-fake';
 import { call } from '../../helpers/http';
@@ -148,5 +149,23 @@ describe('cross-tenant', () => {
     }
     // Emptying A's folders from B would have removed A's documents: they are all still there.
     expect(await documentCount(a.tenantId)).toBe(3);
+  }, 60_000);
+
+  it("disconnecting B with content 'delete' removes B's Drive documents and leaves A's", async () => {
+    const aDocs = await documentCount(a.tenantId);
+    const bDocs = await documentCount(b.tenantId);
+    expect(bDocs).toBeGreaterThan(0);
+    const res = await call(disconnectRoute.POST, {
+      method: 'POST',
+      path: `/api/v1/integrations/${b.connectionId}/disconnect`,
+      params: { id: b.connectionId },
+      body: { content: 'delete' },
+      as: b.browser,
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.contentDeleted).toBe(bDocs);
+    expect(await documentCount(b.tenantId)).toBe(0);
+    expect(await syncedFiles(b)).toEqual([]);
+    expect(await documentCount(a.tenantId)).toBe(aDocs);
   }, 60_000);
 });
