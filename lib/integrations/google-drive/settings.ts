@@ -56,7 +56,8 @@ export async function getDriveSyncView(tx: Tx, connectionId: string): Promise<Dr
   await requireDriveConnection(tx, connectionId);
   const state = await readDriveState(tx, connectionId);
   const skipped = state ? await listSkippedFiles(tx, connectionId, SKIPPED_SHOWN) : [];
-  const running = !!state && (state.phase === 'initial' || (state.itemsTotal > state.itemsDone && state.phase === 'changes'));
+  // A run that gave up leaves its counters where they were: with an error recorded, it is not running.
+  const running = !!state && !state.lastError && (state.phase === 'initial' || (state.phase === 'changes' && state.itemsTotal > state.itemsDone));
   return {
     folders: state?.folders ?? [],
     phase: state?.phase ?? 'idle',
