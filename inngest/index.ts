@@ -19,8 +19,11 @@ import { answerSlackQuestion } from './functions/integrations/answer-slack-quest
 import { importSlackFileFunction } from './functions/integrations/import-slack-file';
 import { postSlackReply } from './functions/integrations/post-slack-reply';
 import { notifySlackTask } from './functions/integrations/notify-slack-task';
+import { syncGoogleDrive } from './functions/integrations/sync-google-drive';
+import { renewGoogleDriveChannelsOnSchedule } from './functions/integrations/renew-google-drive-channels';
+import { scheduleGoogleDriveSyncs } from './functions/integrations/schedule-google-drive-syncs';
 import { reencryptIntegrationTokensOnSchedule } from './functions/integrations/reencrypt-tokens';
 
 // Every function the app serves (app/api/inngest/route.ts) and the local runner drives. One function per file under
 // inngest/functions/<domain>/<verb-noun>.ts; append yours here.
-export const functions: InngestFunction.Like[] = [recordHeartbeat, processDocument, createTasksFromActionsFunction, sendSlackAlert, applyRetention, buildPrivacyExport, checkReadinessOnSchedule, purgeExpiredExportsOnSchedule, sendEmail, issuePasswordReset, createBackupOnSchedule, runRestoreDrillOnSchedule, sendWebhookAlert, evaluateSlosOnSchedule, advanceBillingOnSchedule, checkMarginsOnSchedule, reencryptIntegrationTokensOnSchedule, answerSlackQuestion, importSlackFileFunction, postSlackReply, notifySlackTask];
+export const functions: InngestFunction.Like[] = [recordHeartbeat, processDocument, createTasksFromActionsFunction, sendSlackAlert, applyRetention, buildPrivacyExport, checkReadinessOnSchedule, purgeExpiredExportsOnSchedule, sendEmail, issuePasswordReset, createBackupOnSchedule, runRestoreDrillOnSchedule, sendWebhookAlert, evaluateSlosOnSchedule, advanceBillingOnSchedule, checkMarginsOnSchedule, reencryptIntegrationTokensOnSchedule, answerSlackQuestion, importSlackFileFunction, postSlackReply, notifySlackTask, syncGoogleDrive, renewGoogleDriveChannelsOnSchedule, scheduleGoogleDriveSyncs];

@@ -66,6 +66,11 @@ export const envSchema = z.object({
   OPENAI_CHAT_MODEL: optionalSecret,
   OPENAI_EMBED_MODEL: optionalSecret,
   OPENAI_TRANSCRIBE_MODEL: optionalSecret,
+  // Google Drive connector (OAuth client of a Google Cloud project). The two bases are for tests (a wire-format fake).
+  GOOGLE_CLIENT_ID: optionalSecret,
+  GOOGLE_CLIENT_SECRET: optionalSecret,
+  GOOGLE_API_BASE: optionalUrl,
+  GOOGLE_OAUTH_BASE: optionalUrl,
   BLOB_READ_WRITE_TOKEN: optionalSecret,
   BLOB_DIR: z.string().default('.data/blobs'),
   // Outgoing email (lib/email): any SMTP provider, e.g. smtp://user:pass@smtp.postmarkapp.com:587 (smtps:// for

@@ -27,3 +27,4 @@ import './billing';
 import './ops';
 import './integrations';
 import './slack';
+import './google-drive';

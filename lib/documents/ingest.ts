@@ -1,12 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { documents, type DocumentKind } from '@/lib/db/schema';
+import { documentChunks, documents, documentSteps, type DocumentKind } from '@/lib/db/schema';
 import type { Tx } from '@/lib/db/types';
 import { titleFromText } from '@/lib/ai/nlp/title';
 import { clipAtWord } from '@/lib/ui/format';
 import { AppError } from '@/lib/http/errors';
-import { assertDocumentUploadAllowed } from '@/lib/quotas/enforce';
+import { assertAiBudgetLeft, assertDocumentUploadAllowed } from '@/lib/quotas/enforce';
 import type { Access } from '@/lib/tenancy/access';
 import { boundedText } from '@/lib/validation/text';
 import type { Enqueue } from './jobs';
@@ -144,4 +144,102 @@ export async function createDocument(tx: Tx, access: DocumentCreator, input: Doc
   if (!row) throw duplicate(await existingWithChecksum(tx, access.tenantId, doc.checksum), id);
   enqueue({ tenantId: access.tenantId, documentId: id, generation: 1 });
   return toSummary(row);
+}
+
+// A document whose content comes from a connected service (Google Drive): text already exported, or a file the
+// connector stored under `documents/<id>/...` first. Nobody uploaded it, so it has no creator.
+export interface ExternalDocumentInput {
+  id: string;
+  title: string;
+  kind: DocumentKind;
+  mime: string;
+  filename: string | null;
+  sizeBytes: number;
+  checksum: string;
+  text: string | null;
+  blobKey: string | null;
+}
+
+export function textChecksum(text: string): string {
+  return sha256(new TextEncoder().encode(text));
+}
+
+// The same gates and duplicate rule as an upload: a refusal (quota, same content as another document) throws
+// AppError and the caller records why the file was skipped.
+export async function createExternalDocument(tx: Tx, tenantId: string, doc: ExternalDocumentInput, enqueue: Enqueue): Promise<string> {
+  await assertDocumentUploadAllowed(tx, tenantId, doc.sizeBytes);
+  const known = await existingWithChecksum(tx, tenantId, doc.checksum);
+  if (known) throw duplicate(known, known.id);
+  const [row] = await tx
+    .insert(documents)
+    .values({
+      tenantId,
+      id: doc.id,
+      title: doc.title.slice(0, MAX_TITLE_LENGTH),
+      kind: doc.kind,
+      mime: doc.mime,
+      sizeBytes: doc.sizeBytes,
+      checksum: doc.checksum,
+      filename: doc.filename?.slice(0, 255) ?? null,
+      blobKey: doc.blobKey,
+      text: doc.text,
+    })
+    .onConflictDoNothing({ target: [documents.tenantId, documents.checksum] })
+    .returning({ id: documents.id });
+  if (!row) throw duplicate(await existingWithChecksum(tx, tenantId, doc.checksum), doc.id);
+  enqueue({ tenantId, documentId: doc.id, generation: 1 });
+  return row.id;
+}
+
+// New content for a document that already exists (the file was edited at its source): the content is replaced in
+// place and a new generation runs the whole pipeline again, so search and summaries never mix old and new text.
+// Returns the blob key the document had before, for the caller to delete after commit, or null when the document
+// is gone (deleted in Reflex meanwhile): the caller then creates it again.
+export async function replaceDocumentContent(
+  tx: Tx,
+  tenantId: string,
+  documentId: string,
+  doc: Omit<ExternalDocumentInput, 'id'>,
+  enqueue: Enqueue,
+): Promise<{ previousBlobKey: string | null } | null> {
+  await assertAiBudgetLeft(tx, tenantId);
+  const [current] = await tx.select({ blobKey: documents.blobKey }).from(documents).where(eq(documents.id, documentId)).for('update');
+  if (!current) return null;
+  const [clash] = await tx
+    .select({ id: documents.id, title: documents.title })
+    .from(documents)
+    .where(and(eq(documents.checksum, doc.checksum), ne(documents.id, documentId)))
+    .limit(1);
+  if (clash) throw duplicate(clash, clash.id);
+  await tx.delete(documentChunks).where(eq(documentChunks.documentId, documentId));
+  await tx.delete(documentSteps).where(eq(documentSteps.documentId, documentId));
+  const [row] = await tx
+    .update(documents)
+    .set({
+      title: doc.title.slice(0, MAX_TITLE_LENGTH),
+      kind: doc.kind,
+      mime: doc.mime,
+      sizeBytes: doc.sizeBytes,
+      checksum: doc.checksum,
+      filename: doc.filename?.slice(0, 255) ?? null,
+      blobKey: doc.blobKey,
+      text: doc.text,
+      status: 'queued',
+      currentStep: null,
+      error: null,
+      summary: null,
+      category: null,
+      tags: [],
+      verification: null,
+      actionItems: null,
+      processedAt: null,
+      runId: null,
+      generation: sql`${documents.generation} + 1`,
+      updatedAt: new Date(),
+    })
+    .where(eq(documents.id, documentId))
+    .returning({ generation: documents.generation });
+  if (!row) return null;
+  enqueue({ tenantId, documentId, generation: row.generation });
+  return { previousBlobKey: current.blobKey === doc.blobKey ? null : current.blobKey };
 }

@@ -15,9 +15,12 @@ import { clearTokens, loadCredentials, requireConnectionRow, toConnectionView, t
 
 export type DisconnectCleanup = (tx: Tx, connectionId: string) => Promise<number | void>;
 
-const holder = globalThis as typeof globalThis & { __reflexDisconnectCleanups?: Map<IntegrationProvider, DisconnectCleanup> };
+type CleanupHolder = typeof globalThis & { __reflexDisconnectCleanups?: Map<IntegrationProvider, DisconnectCleanup> };
 
+// The holder is read inside the function, not kept in a module constant: connectors register while this module is
+// still loading (it imports ./providers, which imports them), when such a constant would not exist yet.
 function cleanups(): Map<IntegrationProvider, DisconnectCleanup> {
+  const holder = globalThis as CleanupHolder;
   holder.__reflexDisconnectCleanups ??= new Map();
   return holder.__reflexDisconnectCleanups;
 }

@@ -248,6 +248,23 @@ const FIXTURES: Record<string, Fixture> = {
     }),
     update: () => ({ redirect_uri: 'http://localhost:3000/changed' }),
   },
+  google_drive_states: {
+    // One per connection (its primary key): an insert first removes the seeded connection's row.
+    key: 'connection_id',
+    onePerTenant: true,
+    newRow: (t) => ({ tenant_id: t.id, connection_id: parent(t, 'integration_connections') }),
+    update: () => ({ phase: 'changes' }),
+  },
+  google_drive_files: {
+    newRow: (t, ctx) => ({
+      tenant_id: t.id,
+      connection_id: parent(t, 'integration_connections'),
+      file_id: `matrix${ctx.next('google_drive_files')}${short()}`,
+      name: 'Matrix file',
+      mime_type: 'text/plain',
+    }),
+    update: () => ({ name: 'Renamed file' }),
+  },
   scim_tokens: {
     newRow: (t) => ({ tenant_id: t.id, name: 'Matrix SCIM token', prefix: 'rfx_scim_matr', token_hash: randomBytes(32).toString('hex'), created_by: t.ownerUserId }),
     update: () => ({ name: 'Renamed SCIM token' }),

@@ -18,3 +18,4 @@ export * from './economics';
 export * from './sso';
 export * from './integrations';
 export * from './slack';
+export * from './google-drive';
