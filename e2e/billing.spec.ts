@@ -49,6 +49,7 @@ test('billing: subscribe by card, a failed payment, grace banner, suspension, re
     const failed = stripe.signedEvent('invoice.payment_failed', renewal);
     const res = await request.post('/api/billing/stripe/webhook', { headers: { 'content-type': 'application/json', 'stripe-signature': failed.signature }, data: failed.payload });
     expect(res.status()).toBe(200);
+    expect((await res.json()).outcome).toBe('payment_failed');
     await page.goto('/app/tasks');
     await expect(page.getByText('Payment overdue')).toBeVisible();
     await snap(page, testInfo, 'billing-03-past-due-banner');
@@ -70,7 +71,9 @@ test('billing: subscribe by card, a failed payment, grace banner, suspension, re
     const paid = stripe.signedEvent('invoice.paid', renewal, { created: Math.floor(Date.now() / 1000) + 10 });
     const res = await request.post('/api/billing/stripe/webhook', { headers: { 'content-type': 'application/json', 'stripe-signature': paid.signature }, data: paid.payload });
     expect(res.status()).toBe(200);
-    await page.goto('/app/settings/organization#billing');
+    expect((await res.json()).outcome).toBe('paid');
+    // The page is already at this address (a same-document navigation would not reload it).
+    await page.reload();
     await expect(page.getByRole('button', { name: 'Manage cards and invoices' })).toBeVisible();
     await expect(page.getByText('Organization suspended')).toHaveCount(0);
     await expect(page.getByTestId('invoice-row').first()).toContainText('Paid');

@@ -182,7 +182,7 @@ test('owner signs up, creates an organization, invites a teammate and creates a 
     await expect(page).toHaveURL(/\/sign-in\?next=/);
     await page.getByLabel('Email').fill(owner.email);
     await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     // Back to the page that asked for the sign-in, not the dashboard.
     await expect(page).toHaveURL(/\/app\/members$/);
     // A new session starts without an active organization; the app selects one of the user's own.
@@ -194,7 +194,7 @@ test('sign-in explains a wrong password', async ({ page }, testInfo) => {
   await page.goto('/sign-in');
   await page.getByLabel('Email').fill(uniqueEmail('nobody'));
   await page.getByLabel('Password').fill('definitely wrong password');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.locator('.alert-error')).toContainText('Wrong email or password');
   await snap(page, testInfo, '17-sign-in-error');
 });

@@ -63,10 +63,10 @@ test('forgot password: the emailed link resets the password, then the new one si
     await page.getByRole('link', { name: 'Sign in' }).click();
     await page.getByLabel('Email').fill(user.email);
     await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await expect(page.getByText('Wrong email or password.')).toBeVisible();
     await page.getByLabel('Password').fill(newPassword);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await expect(page).toHaveURL(/\/app$/);
   });
   await page.context().close();
@@ -109,7 +109,7 @@ test('two-factor: enrol with an authenticator, sign out, sign in with a code; th
     await expect(page).toHaveURL(/\/sign-in/);
     await page.getByLabel('Email').fill(user.email);
     await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await expect(page.getByRole('heading', { name: 'Two-factor authentication' })).toBeVisible();
     await snap(page, testInfo, 'id-11-sign-in-code');
     await page.getByLabel('Authentication code').fill('000000');
