@@ -14,3 +14,4 @@ export * from './assistant';
 export * from './email';
 export * from './scim';
 export * from './billing';
+export * from './asana';
