@@ -23,6 +23,8 @@ export interface TaskChangeOptions {
 // Called by lib/tasks inside the task change's own transaction, so an outbox row exists if and only if the change
 // commits. Deletes are recorded before the task's links disappear with it, keeping the provider's id.
 export async function recordTaskChange(tx: Tx, tenantId: string, change: TaskChange, opts: TaskChangeOptions = {}): Promise<void> {
+  // Labels and order within a column are not synced: such an update has nothing to push.
+  if (change.op === 'upsert' && change.fields.length === 0) return;
   const origin = opts.syncOrigin ?? null;
   const connections = await tx
     .select({ connectionId: asanaConnections.connectionId })

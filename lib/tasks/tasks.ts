@@ -172,7 +172,7 @@ export async function insertTask(
   const id = inserted[0]?.id;
   if (!id) return null;
   const task = await getTask(tx, id);
-  await recordTaskChange(tx, actor.tenantId, { op: 'upsert', taskId: id, fields: [] }, opts);
+  await recordTaskChange(tx, actor.tenantId, { op: 'upsert', taskId: id, fields: ['title', 'description', 'dueDate', 'assignee', 'column'] }, opts);
   await publishEvent(tx, { type: 'task.created', payload: taskPayload(task), permission: 'tasks:read' });
   return task;
 }

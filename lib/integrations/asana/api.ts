@@ -35,9 +35,10 @@ async function request<S extends z.ZodType>(token: string, method: string, path:
     const parsed = errorsSchema.safeParse(json);
     throw new AsanaApiError(res.status, `Asana answered ${res.status}: ${parsed.success ? parsed.data.errors.map((e) => e.message).join('; ') : 'no error message'}`);
   }
-  const parsed = z.object({ data: schema }).safeParse(json);
+  const envelope = z.object({ data: z.unknown() }).safeParse(json);
+  const parsed = schema.safeParse(envelope.success ? envelope.data.data : undefined);
   if (!parsed.success) throw new AsanaApiError(res.status, `Asana sent an unexpected ${method} ${path.split('?')[0]} response`);
-  return parsed.data.data;
+  return parsed.data;
 }
 
 const named = z.object({ gid: z.string().min(1).max(64), name: z.string().max(1024) });
