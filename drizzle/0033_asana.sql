@@ -8,6 +8,7 @@ CREATE TABLE "asana_connections" (
 	"section_map" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"done_column_id" uuid,
 	"webhook_gid" text,
+	"webhook_pending_since" timestamp with time zone,
 	"hook_secret" text,
 	"last_event_at" timestamp with time zone,
 	"modified_since" timestamp with time zone,

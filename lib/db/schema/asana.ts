@@ -21,6 +21,8 @@ export const asanaConnections = pgTable(
     // The column a task completed in Asana moves to (and whose tasks count as completed there).
     doneColumnId: uuid('done_column_id'),
     webhookGid: text('webhook_gid'),
+    // Set while a POST /webhooks is in flight: the only window in which a handshake is accepted.
+    webhookPendingSince: timestamp('webhook_pending_since', { withTimezone: true }),
     // The X-Hook-Secret from Asana's handshake, encrypted (lib/integrations/asana/secret-box.ts).
     hookSecret: text('hook_secret'),
     lastEventAt: timestamp('last_event_at', { withTimezone: true }),
