@@ -22,3 +22,4 @@ import './scim';
 
 export { listOperations } from '@/lib/http/operation';
 import './billing';
+import './asana';
