@@ -167,6 +167,18 @@ export const envSchema = z.object({
   NEON_PROJECT_ID: z.string().regex(/^[a-z0-9-]{1,64}$/, 'NEON_PROJECT_ID looks like "young-river-123456"').optional(),
   NEON_BRANCH_ID: z.string().regex(/^br-[a-z0-9-]{1,64}$/, 'NEON_BRANCH_ID looks like "br-wispy-meadow-123456"').optional(),
   NEON_API_URL: z.url().default('https://console.neon.tech/api/v2'),
+  // Integrations (lib/integrations): OAuth tokens are sealed with AES-256-GCM under this key (32 random bytes, base64:
+  // `openssl rand -base64 32`). To rotate: move the old value to INTEGRATIONS_ENCRYPTION_KEY_PREVIOUS, set a new one;
+  // the re-encryption job rewrites old ciphertexts. Unset: a key derived from the auth secret (a startup warning in
+  // production says so).
+  INTEGRATIONS_ENCRYPTION_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'INTEGRATIONS_ENCRYPTION_KEY must be 32 random bytes, base64 (openssl rand -base64 32)')
+    .optional(),
+  INTEGRATIONS_ENCRYPTION_KEY_PREVIOUS: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'INTEGRATIONS_ENCRYPTION_KEY_PREVIOUS must be 32 random bytes, base64')
+    .optional(),
   PIPELINE_WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   // Documents processed at the same time across all tenants (each tenant is also held to its plan's limit).
   PIPELINE_GLOBAL_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(16),

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { chooseDriver, getDbHandle } from '@/lib/db/client';
 import { getEnv, type Env } from '@/lib/env';
 import { describeEmailBackend } from '@/lib/email/transport';
+import { integrationsKeyWarning } from '@/lib/integrations/crypto';
 import { logger } from '@/lib/log';
 import { describePipelinePool, pipelinePoolSettings } from '@/lib/workers/pipeline-pool';
 
@@ -36,6 +37,8 @@ export async function startServer(): Promise<void> {
   }
   const emailWarning = emailStartupWarning(env);
   if (emailWarning) logger.warn(emailWarning, { concern: 'email' });
+  const keyWarning = integrationsKeyWarning(env);
+  if (keyWarning) logger.warn(keyWarning, { concern: 'integrations' });
   await getDbHandle();
   logger.info('database ready');
 }

@@ -22,4 +22,5 @@ import './scim';
 
 export { listOperations } from '@/lib/http/operation';
 import './billing';
+import './integrations';
 import './asana';

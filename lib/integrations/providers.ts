@@ -1,2 +1,3 @@
-// STUB until branch `integ` lands: the framework's file imports every connector's config.
+// Imports every connector's config module, which registers it (lib/integrations/registry.ts). Each connector adds
+// its line here.
 import './asana/config';

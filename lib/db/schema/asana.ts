@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { tenantIdColumn, tenantPolicy, timestamps } from './helpers';
+import { integrationConnections } from './integrations';
 import { tasks } from './tasks';
 import { tenants } from './tenancy';
 
@@ -11,7 +12,9 @@ export const asanaConnections = pgTable(
   'asana_connections',
   {
     tenantId: tenantIdColumn().references(() => tenants.id, { onDelete: 'cascade' }),
-    connectionId: uuid('connection_id').primaryKey(),
+    connectionId: uuid('connection_id')
+      .primaryKey()
+      .references(() => integrationConnections.id, { onDelete: 'cascade' }),
     workspaceGid: text('workspace_gid'),
     workspaceName: text('workspace_name'),
     projectGid: text('project_gid'),
@@ -23,7 +26,7 @@ export const asanaConnections = pgTable(
     webhookGid: text('webhook_gid'),
     // Set while a POST /webhooks is in flight: the only window in which a handshake is accepted.
     webhookPendingSince: timestamp('webhook_pending_since', { withTimezone: true }),
-    // The X-Hook-Secret from Asana's handshake, encrypted (lib/integrations/asana/secret-box.ts).
+    // The X-Hook-Secret from Asana's handshake, sealed like the connection's tokens (lib/integrations/crypto.ts).
     hookSecret: text('hook_secret'),
     lastEventAt: timestamp('last_event_at', { withTimezone: true }),
     // Backstop cursor: the newest Asana modified_at the cron has read.

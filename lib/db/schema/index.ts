@@ -14,4 +14,5 @@ export * from './assistant';
 export * from './email';
 export * from './scim';
 export * from './billing';
+export * from './integrations';
 export * from './asana';

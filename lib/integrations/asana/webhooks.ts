@@ -8,7 +8,7 @@ import { isUuid, withTenant } from '@/lib/db/tenant';
 import { asanaSyncRequested } from '@/lib/events/integrations';
 import { sendEvent } from '@/lib/events/send';
 import { AppError, notFound } from '@/lib/http/errors';
-import { openSecret, sealSecret } from './secret-box';
+import { decryptToken, encryptToken } from '@/lib/integrations/crypto';
 
 // Asana's compact events (https://developers.asana.com/docs/webhooks-guide): a resource gid and an action, no data.
 const eventsSchema = z.object({
@@ -24,6 +24,11 @@ const eventsSchema = z.object({
 });
 
 export type WebhookOutcome = { kind: 'handshake'; secret: string } | { kind: 'received'; tasks: number } | { kind: 'duplicate' };
+
+// Sealed like the framework's tokens, bound to this connection: a secret copied to another row does not open.
+function secretAad(tenantId: string, connectionId: string): string {
+  return `asana-hook-secret:${tenantId}:${connectionId}`;
+}
 
 async function tenantOfConnection(connectionId: string): Promise<string | null> {
   if (!isUuid(connectionId)) return null;
@@ -55,7 +60,7 @@ export async function receiveAsanaWebhook(
     const accepted = await withTenant(tenantId, async (tx) => {
       const updated = await tx
         .update(asanaConnections)
-        .set({ hookSecret: sealSecret(secret), updatedAt: new Date() })
+        .set({ hookSecret: encryptToken(secret, secretAad(tenantId, connectionId)), updatedAt: new Date() })
         .where(sql`${asanaConnections.connectionId} = ${connectionId} and ${asanaConnections.hookSecret} is null and ${asanaConnections.webhookPendingSince} > now() - interval '2 minutes'`)
         .returning({ id: asanaConnections.connectionId });
       return updated.length > 0;
@@ -68,7 +73,7 @@ export async function receiveAsanaWebhook(
     const [c] = await tx.select({ hookSecret: asanaConnections.hookSecret }).from(asanaConnections).where(eq(asanaConnections.connectionId, connectionId)).limit(1);
     return c?.hookSecret ?? null;
   });
-  if (!sealed || !headers.signature || !signatureMatches(openSecret(sealed), body, headers.signature)) {
+  if (!sealed || !headers.signature || !signatureMatches(decryptToken(sealed, secretAad(tenantId, connectionId)), body, headers.signature)) {
     throw new AppError('unauthenticated', 'Invalid webhook signature');
   }
 

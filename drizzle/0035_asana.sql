@@ -68,6 +68,7 @@ CREATE TABLE "task_field_changes" (
 --> statement-breakpoint
 ALTER TABLE "task_field_changes" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
 ALTER TABLE "asana_connections" ADD CONSTRAINT "asana_connections_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "asana_connections" ADD CONSTRAINT "asana_connections_connection_id_integration_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."integration_connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "asana_task_links" ADD CONSTRAINT "asana_task_links_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "asana_task_links" ADD CONSTRAINT "asana_task_links_connection_id_asana_connections_connection_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."asana_connections"("connection_id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "asana_task_links" ADD CONSTRAINT "asana_task_links_task_id_tasks_id_fk" FOREIGN KEY ("task_id") REFERENCES "public"."tasks"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
