@@ -4,8 +4,9 @@ import { asanaConnections, asanaTaskLinks } from '@/lib/db/schema';
 import { withTenant } from '@/lib/db/tenant';
 import type { Tx } from '@/lib/db/types';
 import { getEnv } from '@/lib/env';
-import { AppError } from '@/lib/http/errors';
-import { getConnectionSettings, withAccessToken, type ConnectionRef } from '@/lib/integrations/connections';
+import { AppError, notFound } from '@/lib/http/errors';
+import { withAccessToken, type ConnectionRef } from '@/lib/integrations/connections';
+import { findConnectionRow } from '@/lib/integrations/store';
 import { loadColumns } from '@/lib/tasks/columns';
 import { asanaApi, type AsanaNamed } from './api';
 
@@ -41,9 +42,11 @@ function webhookTarget(connectionId: string): string {
   return `${base}/api/integrations/asana/webhooks/${connectionId}`;
 }
 
-// The framework's connection must exist in this tenant (an id of another tenant reads as missing under RLS).
+// The framework's connection must exist in this tenant (an id of another tenant reads as missing under RLS) and be
+// an Asana one: another provider's connection answers like an id that exists nowhere.
 async function assertConnection(tx: Tx, connectionId: string): Promise<void> {
-  await getConnectionSettings(tx, connectionId);
+  const row = await findConnectionRow(tx, connectionId);
+  if (!row || row.provider !== 'asana') throw notFound('Connection');
 }
 
 export async function getAsanaSetup(tx: Tx, tenantId: string, connectionId: string): Promise<AsanaSetup> {
