@@ -208,6 +208,41 @@ const FIXTURES: Record<string, Fixture> = {
     newRow: (t) => ({ tenant_id: t.id }),
     update: () => ({ status: 'past_due' }),
   },
+  integration_connections: {
+    newRow: (t) => ({ tenant_id: t.id, provider: 'asana', external_account_id: `matrix-${short()}`, external_account_name: 'Matrix account' }),
+    update: () => ({ status: 'error' }),
+  },
+  integration_oauth_states: {
+    newRow: (t) => ({ tenant_id: t.id, provider: 'asana', state_hash: randomBytes(16).toString('hex'), redirect_uri: 'http://localhost:3000/cb', expires_at: sql`now() + interval '10 minutes'` }),
+    update: () => ({ redirect_uri: 'http://localhost:3000/other' }),
+  },
+  asana_connections: {
+    // One settings row per connection; the matrix's seeded connection is reused, so a tenant holds one here.
+    key: 'tenant_id',
+    onePerTenant: true,
+    newRow: (t) => ({ tenant_id: t.id, connection_id: parent(t, 'integration_connections'), project_gid: '1' }),
+    update: () => ({ project_name: 'Renamed project' }),
+  },
+  asana_task_links: {
+    // One link per (connection, task), and the matrix seeds one task: a tenant holds one here.
+    key: 'tenant_id',
+    onePerTenant: true,
+    newRow: (t) => ({ tenant_id: t.id, connection_id: parent(t, 'integration_connections'), task_id: parent(t, 'tasks'), asana_gid: `${Date.now()}${short()}` }),
+    update: () => ({ asana_modified_at: sql`now()` }),
+  },
+  integration_outbox: {
+    newRow: (t) => ({ tenant_id: t.id, connection_id: parent(t, 'integration_connections'), provider: 'asana', task_id: parent(t, 'tasks'), op: 'upsert' }),
+    update: () => ({ attempts: 1 }),
+  },
+  task_field_changes: {
+    newRow: (t) => ({ tenant_id: t.id, task_id: parent(t, 'tasks'), field: 'title', source: 'asana', losing_source: 'reflex' }),
+    update: () => ({ field: 'description' }),
+  },
+  asana_webhook_deliveries: {
+    key: 'body_hash',
+    newRow: (t) => ({ tenant_id: t.id, connection_id: parent(t, 'integration_connections'), body_hash: randomBytes(16).toString('hex') }),
+    update: () => ({ received_at: sql`now()` }),
+  },
   billing_invoices: {
     // One manual invoice per month: each new row takes a month of its own.
     newRow: (t, ctx) => ({
