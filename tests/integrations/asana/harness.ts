@@ -1,14 +1,21 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { expect } from 'vitest';
 import * as setupRoute from '@/app/api/integrations/asana/connections/[connectionId]/setup/route';
 import * as webhookRoute from '@/app/api/integrations/asana/webhooks/[connectionId]/route';
 import { resetEnvForTests } from '@/lib/env';
 import type { AsanaFake } from '@/tests/fakes/asana-fake';
-import { ownerRows } from '../../helpers/db';
+import { queryRows } from '@/lib/db/sql';
+import { withTenant } from '@/lib/db/tenant';
 import { call } from '../../helpers/http';
 import { approveAtProvider, returnToCallback, startConnect, type Browser } from '../fake-provider';
+
+// Reads through the app's own role in the tenant's transaction: on PostgreSQL the runner tests use a database of
+// their own (isolateRunnerDatabase), which the owner connection of tests/helpers/db.ts does not point at.
+export function tenantRows<T>(tenantId: string, query: SQL): Promise<T[]> {
+  return withTenant(tenantId, (tx) => queryRows<T>(tx, query));
+}
 
 // Our webhook route behind a real HTTP listener, so the fake reaches it the way Asana reaches a deployment: by URL.
 export async function startWebhookListener(): Promise<{ url: string; close: () => Promise<void> }> {
@@ -53,9 +60,7 @@ export async function connectAsana(as: Browser): Promise<string> {
   const back = await approveAtProvider(started.location ?? '');
   const done = await returnToCallback(as, back, started.stateCookie, 'asana');
   expect(done.error).toBeNull();
-  const rows = await ownerRows<{ id: string }>(
-    sql`select id from integration_connections where tenant_id = ${as.tenantId} and provider = 'asana' order by created_at desc limit 1`,
-  );
+  const rows = await tenantRows<{ id: string }>(as.tenantId, sql`select id from integration_connections where provider = 'asana' order by created_at desc limit 1`);
   const id = rows[0]?.id;
   if (!id) throw new Error('no Asana connection was stored');
   return id;

@@ -5,11 +5,10 @@ import * as tasksRoute from '@/app/api/v1/tasks/route';
 import { drainLocalRunner, startLocalRunner, stopLocalRunner } from '@/inngest/local';
 import { syncAsanaConnection } from '@/inngest/functions/integrations/sync-asana-connection';
 import { startAsanaFake, type AsanaFake } from '@/tests/fakes/asana-fake';
-import { ownerRows } from '../../helpers/db';
 import { call, provision, signIn } from '../../helpers/http';
 import { isolateRunnerDatabase } from '../../runner/harness';
 import type { Browser } from '../fake-provider';
-import { chooseProject, connectAsana, pointAtFake, startWebhookListener } from './harness';
+import { chooseProject, connectAsana, pointAtFake, startWebhookListener, tenantRows } from './harness';
 
 // Two-way sync against the Asana fake, through the real routes, outbox, webhook endpoint and local runner.
 
@@ -44,11 +43,10 @@ async function createTask(body: Record<string, unknown>) {
 }
 
 const linkOf = async (taskId: string) =>
-  (await ownerRows<{ asana_gid: string }>(sql`select asana_gid from asana_task_links where task_id = ${taskId}`))[0]?.asana_gid ?? null;
+  (await tenantRows<{ asana_gid: string }>(owner.tenantId, sql`select asana_gid from asana_task_links where task_id = ${taskId}`))[0]?.asana_gid ?? null;
 
 const historyOf = (taskId: string) =>
-  ownerRows<{ field: string; source: string; value: unknown; losing_source: string; losing_value: unknown }>(
-    sql`select field, source, value, losing_source, losing_value from task_field_changes where task_id = ${taskId} order by created_at`,
+  tenantRows<{ field: string; source: string; value: unknown; losing_source: string; losing_value: unknown }>(owner.tenantId, sql`select field, source, value, losing_source, losing_value from task_field_changes where task_id = ${taskId} order by created_at`,
   );
 
 // Writes we made to Asana's tasks (not reads): what an echo loop would show up as.
@@ -82,7 +80,7 @@ describe('Reflex → Asana', () => {
     expect(fake.webhooks).toHaveLength(1);
     expect(fake.webhooks[0]?.resource).toBe(fake.project.gid);
     expect(fake.webhooks[0]?.target).toBe(`${listener.url}/api/integrations/asana/webhooks/${connectionId}`);
-    const [row] = await ownerRows<{ hook_secret: string }>(sql`select hook_secret from asana_connections where connection_id = ${connectionId}`);
+    const [row] = await tenantRows<{ hook_secret: string }>(owner.tenantId, sql`select hook_secret from asana_connections where connection_id = ${connectionId}`);
     expect(row?.hook_secret).toBeTruthy();
     expect(row?.hook_secret).not.toContain(fake.webhooks[0]?.secret ?? 'never');
   });
@@ -107,7 +105,7 @@ describe('Reflex → Asana', () => {
     const after = await getTask(task.id);
     expect(after.version).toBe(before.version);
     expect(taskWrites()).toBe(writes);
-    const pending = await ownerRows<{ n: number }>(sql`select count(*)::int as n from integration_outbox where connection_id = ${connectionId} and processed_at is null`);
+    const pending = await tenantRows<{ n: number }>(owner.tenantId, sql`select count(*)::int as n from integration_outbox where connection_id = ${connectionId} and processed_at is null`);
     expect(pending[0]?.n).toBe(0);
   });
 
@@ -164,7 +162,7 @@ describe('Asana → Reflex', () => {
     const remote = fake.createTaskInAsana({ name: 'Order stickers', notes: 'Two colours', due_on: '2027-02-01', sectionGid: fake.sections[1]?.gid ?? null });
     await fake.deliver();
     await settle();
-    const [link] = await ownerRows<{ task_id: string }>(sql`select task_id from asana_task_links where asana_gid = ${remote.gid}`);
+    const [link] = await tenantRows<{ task_id: string }>(owner.tenantId, sql`select task_id from asana_task_links where asana_gid = ${remote.gid}`);
     expect(link).toBeDefined();
     expect(await getTask(link?.task_id ?? '')).toMatchObject({ title: 'Order stickers', description: 'Two colours', dueDate: '2027-02-01', columnId: columns.doing });
   });

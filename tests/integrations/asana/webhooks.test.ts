@@ -8,11 +8,10 @@ import * as tasksRoute from '@/app/api/v1/tasks/route';
 import { drainLocalRunner, startLocalRunner, stopLocalRunner } from '@/inngest/local';
 import { syncAsanaConnection } from '@/inngest/functions/integrations/sync-asana-connection';
 import { startAsanaFake, type AsanaFake } from '@/tests/fakes/asana-fake';
-import { ownerRows } from '../../helpers/db';
 import { call, provision, signIn } from '../../helpers/http';
 import { isolateRunnerDatabase } from '../../runner/harness';
 import type { Browser } from '../fake-provider';
-import { chooseProject, connectAsana, pointAtFake, startWebhookListener } from './harness';
+import { chooseProject, connectAsana, pointAtFake, startWebhookListener, tenantRows } from './harness';
 
 // The webhook endpoint's defences (handshake window, signatures, replays, bad input) and tenant isolation, with two
 // organizations syncing the same Asana project.
@@ -41,7 +40,7 @@ const tasksOf = async (as: Browser) => {
 };
 
 const deliveries = async (connectionId: string) =>
-  (await ownerRows<{ n: number }>(sql`select count(*)::int as n from asana_webhook_deliveries where connection_id = ${connectionId}`))[0]?.n ?? 0;
+  (await tenantRows<{ n: number }>(ownerA.tenantId, sql`select count(*)::int as n from asana_webhook_deliveries where connection_id = ${connectionId}`))[0]?.n ?? 0;
 
 beforeAll(async () => {
   release = await isolateRunnerDatabase();
@@ -141,18 +140,19 @@ describe('tenant isolation', () => {
     const created = await call(tasksRoute.POST, { method: 'POST', path: '/api/v1/tasks', body: { title: 'B private task', status: 'todo' }, as: ownerB });
     expect(created.status).toBe(201);
     await drainLocalRunner();
-    const [link] = await ownerRows<{ asana_gid: string }>(sql`select asana_gid from asana_task_links where task_id = ${created.body.id}`);
+    const [link] = await tenantRows<{ asana_gid: string }>(ownerB.tenantId, sql`select asana_gid from asana_task_links where task_id = ${created.body.id}`);
     const gid = link?.asana_gid ?? '';
     fake.editTask(gid, { name: 'B private task, renamed' });
     const body = eventsBody(gid);
     expect((await fake.post(hookOf(connA).target, body, { 'X-Hook-Signature': fake.sign(hookOf(connA).secret, body) })).status).toBe(200);
     await drainLocalRunner();
-    const bRows = await ownerRows<{ title: string; tenant_id: string }>(sql`select title, tenant_id from tasks where id = ${created.body.id}`);
-    expect(bRows).toEqual([{ title: 'B private task', tenant_id: ownerB.tenantId }]);
+    const bRows = await tenantRows<{ title: string; version: number }>(ownerB.tenantId, sql`select title, version from tasks where id = ${created.body.id}`);
+    expect(bRows).toEqual([{ title: 'B private task', version: 1 }]);
     // A's connection sees the same Asana project, so A gets its own copy of the task: linked in A, never B's row.
-    const links = await ownerRows<{ tenant_id: string; task_id: string }>(sql`select tenant_id, task_id from asana_task_links where asana_gid = ${gid}`);
-    expect(links.find((l) => l.tenant_id === ownerB.tenantId)?.task_id).toBe(created.body.id);
-    expect(links.find((l) => l.tenant_id === ownerA.tenantId)?.task_id).not.toBe(created.body.id);
+    const bLinks = await tenantRows<{ task_id: string }>(ownerB.tenantId, sql`select task_id from asana_task_links where asana_gid = ${gid}`);
+    const aLinks = await tenantRows<{ task_id: string }>(ownerA.tenantId, sql`select task_id from asana_task_links where asana_gid = ${gid}`);
+    expect(bLinks).toEqual([{ task_id: created.body.id }]);
+    expect(aLinks.map((l) => l.task_id)).not.toContain(created.body.id);
   });
 
   it("org B cannot read, change or list through org A's connection: 404 like an id that exists nowhere", async () => {
@@ -173,7 +173,7 @@ describe('tenant isolation', () => {
       expect(pr.status).toBe(404);
       expect(get.body.error.message).toBe((await call(setupRoute.GET, { path: `/api/integrations/asana/connections/${randomUUID()}/setup`, params: { connectionId: randomUUID() }, as: ownerB })).body.error.message);
     }
-    const [aSetup] = await ownerRows<{ project_gid: string }>(sql`select project_gid from asana_connections where connection_id = ${connA}`);
+    const [aSetup] = await tenantRows<{ project_gid: string }>(ownerA.tenantId, sql`select project_gid from asana_connections where connection_id = ${connA}`);
     expect(aSetup?.project_gid).toBe(fake.project.gid);
   });
 
