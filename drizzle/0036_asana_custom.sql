@@ -13,7 +13,8 @@ RETURNS TABLE (tenant_id uuid, connection_id uuid, pending_outbox boolean)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
   SELECT c.tenant_id, c.connection_id,
          EXISTS (SELECT 1 FROM integration_outbox o WHERE o.connection_id = c.connection_id AND o.processed_at IS NULL)
-  FROM asana_connections c WHERE c.project_gid IS NOT NULL
+  FROM asana_connections c JOIN integration_connections ic ON ic.id = c.connection_id
+  WHERE c.project_gid IS NOT NULL AND ic.status IN ('active', 'error')
 $$;
 --> statement-breakpoint
 REVOKE ALL ON FUNCTION reflex_asana_connection_tenant(uuid), reflex_asana_sync_targets() FROM PUBLIC;

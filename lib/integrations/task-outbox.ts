@@ -1,5 +1,5 @@
 import { and, eq, isNotNull, ne, sql } from 'drizzle-orm';
-import { asanaConnections, asanaTaskLinks, integrationOutbox } from '@/lib/db/schema';
+import { asanaConnections, asanaTaskLinks, integrationConnections, integrationOutbox } from '@/lib/db/schema';
 import type { Tx } from '@/lib/db/types';
 import { asanaSyncRequested } from '@/lib/events/integrations';
 import { sendEvent } from '@/lib/events/send';
@@ -29,7 +29,9 @@ export async function recordTaskChange(tx: Tx, tenantId: string, change: TaskCha
   const connections = await tx
     .select({ connectionId: asanaConnections.connectionId })
     .from(asanaConnections)
-    .where(and(isNotNull(asanaConnections.projectGid), origin ? ne(asanaConnections.connectionId, origin) : undefined));
+    .innerJoin(integrationConnections, eq(integrationConnections.id, asanaConnections.connectionId))
+    // A connection waiting to be reconnected keeps collecting changes (pushed once it works again); a disconnected one does not.
+    .where(and(isNotNull(asanaConnections.projectGid), ne(integrationConnections.status, 'disconnected'), origin ? ne(asanaConnections.connectionId, origin) : undefined));
   if (connections.length === 0) return;
 
   const links = await tx

@@ -1,16 +1,18 @@
-import { RetryAfterError } from 'inngest';
+import { NonRetriableError, RetryAfterError } from 'inngest';
 import { inngest } from '@/inngest/client';
 import { asanaSyncRequested } from '@/lib/events/integrations';
-import { recordSyncResult } from '@/lib/integrations/connections';
+import { IntegrationReauthRequired, recordSyncResult } from '@/lib/integrations/connections';
 import { ProviderRetryLater } from '@/lib/integrations/http';
 import { listModifiedAsanaTasks, pullAsanaTask, pushAsanaOutbox } from '@/lib/integrations/asana/sync';
 
-// Asana's rate limit answers 429 with Retry-After: the run waits exactly that long instead of backing off blindly.
+// Asana's rate limit answers 429 with Retry-After: the run waits exactly that long instead of backing off blindly. A
+// connection that needs reconnecting stops the run without retries; its outbox waits for the reconnect.
 async function honouringRetryAfter<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
     if (err instanceof ProviderRetryLater) throw new RetryAfterError(err.message, Math.max(1, err.seconds) * 1000, { cause: err });
+    if (err instanceof IntegrationReauthRequired) throw new NonRetriableError(err.message, { cause: err });
     throw err;
   }
 }

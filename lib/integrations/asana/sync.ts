@@ -2,7 +2,7 @@ import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { asanaConnections, asanaTaskLinks, integrationOutbox, memberships, taskFieldChanges, user } from '@/lib/db/schema';
 import { withTenant } from '@/lib/db/tenant';
 import type { Tx } from '@/lib/db/types';
-import { withAccessToken, type ConnectionRef } from '@/lib/integrations/connections';
+import { IntegrationReauthRequired, isUnauthorizedError, withAccessToken, type ConnectionRef } from '@/lib/integrations/connections';
 import { ProviderRetryLater } from '@/lib/integrations/http';
 import { defaultColumn } from '@/lib/tasks/columns';
 import type { Task, UpdateTaskInput } from '@/lib/tasks/schemas';
@@ -171,8 +171,8 @@ async function pushOne(ref: ConnectionRef, token: string, row: typeof integratio
   await reconcile(ref, token, mapping, link, task, remote);
 }
 
-// Reflex → Asana: drains this connection's outbox in order. A rate limit stops the drain and propagates (the
-// Inngest function retries after Retry-After); any other failure is recorded on the row, which is retried on the
+// Reflex → Asana: drains this connection's outbox in order. A rate limit or a refused token stops the drain and
+// propagates (the Inngest function retries after Retry-After; withAccessToken refreshes); any other failure is recorded on the row, which is retried on the
 // next drain until MAX_ATTEMPTS.
 export async function pushAsanaOutbox(ref: ConnectionRef): Promise<{ pushed: number; failed: number }> {
   const rows = await withTenant(ref.tenantId, (tx) =>
@@ -193,7 +193,8 @@ export async function pushAsanaOutbox(ref: ConnectionRef): Promise<{ pushed: num
         await pushOne(ref, token, row);
         pushed++;
       } catch (err) {
-        if (err instanceof ProviderRetryLater) throw err;
+        // Not this row's fault: the whole drain waits (rate limit) or the token is refreshed / the connection stops.
+        if (err instanceof ProviderRetryLater || err instanceof IntegrationReauthRequired || isUnauthorizedError(err)) throw err;
         error = err instanceof Error ? err.message : String(err);
         failed++;
       }

@@ -4,6 +4,8 @@ import * as taskRoute from '@/app/api/v1/tasks/[id]/route';
 import * as tasksRoute from '@/app/api/v1/tasks/route';
 import { drainLocalRunner, startLocalRunner, stopLocalRunner } from '@/inngest/local';
 import { syncAsanaConnection } from '@/inngest/functions/integrations/sync-asana-connection';
+import { asanaSyncRequested } from '@/lib/events/integrations';
+import { sendEvent } from '@/lib/events/send';
 import { startAsanaFake, type AsanaFake } from '@/tests/fakes/asana-fake';
 import { call, provision, signIn } from '../../helpers/http';
 import { isolateRunnerDatabase } from '../../runner/harness';
@@ -215,5 +217,31 @@ describe('concurrent edits', () => {
     expect(fake.tasks.get(gid)?.name).toBe('Budget (Asana)');
     expect(await historyOf(task.id)).toEqual([{ field: 'title', source: 'asana', value: 'Budget (Asana)', losing_source: 'reflex', losing_value: 'Budget (Reflex)' }]);
     expect(fake.requests.some((r) => r.path.startsWith('/api/1.0/tasks/') && r.method === 'GET')).toBe(true);
+  });
+});
+
+describe('backstop and broken connections', () => {
+  it('the backstop re-reads tasks modified in Asana when no webhook arrived', async () => {
+    const task = await createTask({ title: 'Missed webhook', status: 'todo' });
+    await settle();
+    await fake.deliver();
+    await settle();
+    fake.editTask((await linkOf(task.id)) ?? '', { name: 'Missed webhook, caught up' });
+    await sendEvent(asanaSyncRequested, { tenantId: owner.tenantId, connectionId, taskGids: [], backstop: true });
+    await settle();
+    expect((await getTask(task.id)).title).toBe('Missed webhook, caught up');
+    expect(fake.requests.some((r) => r.method === 'GET' && r.path === '/api/1.0/tasks')).toBe(true);
+  });
+
+  it('stops, keeping the change queued, when the Asana grant was revoked', async () => {
+    const task = await createTask({ title: 'Before revocation', status: 'todo' });
+    await settle();
+    fake.revokeEverything();
+    await patchTask(task.id, { title: 'After revocation' });
+    await settle();
+    const [conn] = await tenantRows<{ status: string }>(owner.tenantId, sql`select status from integration_connections where id = ${connectionId}`);
+    expect(conn?.status).toBe('reauth_required');
+    const pending = await tenantRows<{ n: number }>(owner.tenantId, sql`select count(*)::int as n from integration_outbox where task_id = ${task.id} and processed_at is null`);
+    expect(pending[0]?.n).toBe(1);
   });
 });
