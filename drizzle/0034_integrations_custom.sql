@@ -25,4 +25,4 @@ $$;
 --> statement-breakpoint
 REVOKE ALL ON FUNCTION reflex_integration_tenants_with_stale_key(text) FROM PUBLIC;
 --> statement-breakpoint
-GRANT EXECUTE ON FUNCTION reflex_integration_tenants_with_stale_key(text) TO app_user;
+GRANT EXECUTE ON FUNCTION reflex_integration_tenants_with_stale_key(text) TO app_auth, app_user;

@@ -16,7 +16,8 @@ import { runRestoreDrillOnSchedule } from './functions/backup/run-restore-drill'
 import { advanceBillingOnSchedule } from './functions/billing/advance-billing';
 import { syncAsanaConnection } from './functions/integrations/sync-asana-connection';
 import { sweepAsanaConnections } from './functions/integrations/sweep-asana-connections';
+import { reencryptIntegrationTokensOnSchedule } from './functions/integrations/reencrypt-tokens';
 
 // Every function the app serves (app/api/inngest/route.ts) and the local runner drives. One function per file under
 // inngest/functions/<domain>/<verb-noun>.ts; append yours here.
-export const functions: InngestFunction.Like[] = [recordHeartbeat, processDocument, createTasksFromActionsFunction, sendSlackAlert, applyRetention, buildPrivacyExport, checkReadinessOnSchedule, purgeExpiredExportsOnSchedule, sendEmail, issuePasswordReset, createBackupOnSchedule, runRestoreDrillOnSchedule, sendWebhookAlert, evaluateSlosOnSchedule, advanceBillingOnSchedule, syncAsanaConnection, sweepAsanaConnections];
+export const functions: InngestFunction.Like[] = [recordHeartbeat, processDocument, createTasksFromActionsFunction, sendSlackAlert, applyRetention, buildPrivacyExport, checkReadinessOnSchedule, purgeExpiredExportsOnSchedule, sendEmail, issuePasswordReset, createBackupOnSchedule, runRestoreDrillOnSchedule, sendWebhookAlert, evaluateSlosOnSchedule, advanceBillingOnSchedule, syncAsanaConnection, sweepAsanaConnections, reencryptIntegrationTokensOnSchedule];

@@ -31,6 +31,7 @@ export const NAV_SECTIONS: { title: string; items: NavItem[] }[] = [
       { href: '/app/settings/organization', label: 'Organization', icon: 'building', permission: 'settings:manage' },
       { href: '/app/settings', label: 'Settings (AI)', icon: 'sliders', permission: 'settings:manage' },
       { href: '/app/settings/security', label: 'Security', icon: 'lock', permission: 'settings:manage' },
+      { href: '/app/settings/integrations', label: 'Integrations', icon: 'zap', permission: 'settings:manage' },
       { href: '/app/members', label: 'Members', icon: 'users', permission: 'members:read' },
       { href: '/app/roles', label: 'Roles', icon: 'shield', permission: 'members:read' },
       { href: '/app/api-keys', label: 'API keys', icon: 'key', permission: 'apikeys:manage' },

@@ -1,6 +1,6 @@
 import { eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { apiKeys, documents, invitations, memberships, roles, scimGroups, tasks, tenants, user } from '@/lib/db/schema';
+import { apiKeys, documents, integrationConnections, invitations, memberships, roles, scimGroups, tasks, tenants, user } from '@/lib/db/schema';
 import { isUuid } from '@/lib/db/tenant';
 import type { Tx } from '@/lib/db/types';
 import { describeAuditAction } from './actions';
@@ -37,6 +37,8 @@ const TARGET_KIND: Record<string, string> = {
   identity: 'the organization',
   privacy: 'a data export',
   'scim-groups': 'a SCIM group',
+  integration: 'a connection',
+  integrations: 'a connection',
 };
 
 type Names = Map<string, string>;
@@ -65,6 +67,14 @@ async function namesOf(tx: Tx, type: string, ids: string[]): Promise<Names> {
       return pairs(await tx.select({ id: tasks.id, name: tasks.title }).from(tasks).where(inArray(tasks.id, ids)));
     case 'scim-groups':
       return pairs(await tx.select({ id: scimGroups.id, name: scimGroups.displayName }).from(scimGroups).where(inArray(scimGroups.id, ids)));
+    case 'integration':
+    case 'integrations':
+      return pairs(
+        await tx
+          .select({ id: integrationConnections.id, name: integrationConnections.externalAccountName })
+          .from(integrationConnections)
+          .where(inArray(integrationConnections.id, ids)),
+      );
     case 'tenant':
     case 'identity':
       return pairs(await tx.select({ id: tenants.id, name: tenants.name }).from(tenants).where(inArray(tenants.id, ids)));

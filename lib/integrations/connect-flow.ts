@@ -21,6 +21,8 @@ export const SETTINGS_PATH = '/app/settings/integrations';
 export interface RedirectOutcome {
   location: string;
   setCookie: string | null;
+  // Set when a connection was stored: announced (integration/connected) once the transaction committed.
+  connected?: { tenantId: string; connectionId: string; provider: IntegrationProvider };
 }
 
 // Where the provider sends people back must be the address they reach us at: APP_URL when set (behind a proxy),
@@ -144,5 +146,9 @@ export async function finishCallback(
     requestId: input.requestId,
     metadata: { reconnected: !saved.created },
   });
-  return { location: settingsUrl(input.origin, { connected: slug }), setCookie: clearCookie };
+  return {
+    location: settingsUrl(input.origin, { connected: slug }),
+    setCookie: clearCookie,
+    connected: { tenantId: input.tenantId, connectionId: saved.id, provider: prepared.provider },
+  };
 }

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
-import { getAuthSecret } from '@/lib/auth/secret';
+import { resolveSecret } from '@/lib/auth/secret';
 import { getEnv, type Env } from '@/lib/env';
 
 // Provider tokens at rest: AES-256-GCM, a fresh 96-bit IV per value, and the row they belong to as additional
@@ -24,8 +24,8 @@ function keyOf(bytes: Buffer, prefix: string): Key {
 
 // Without INTEGRATIONS_ENCRYPTION_KEY the key is derived from the auth secret (its own HKDF purpose, so it can stand
 // in for nothing else). It stays readable after a real key is configured, so moving to one needs no downtime.
-function derivedKey(): Key {
-  return keyOf(Buffer.from(hkdfSync('sha256', getAuthSecret(), 'reflex-integrations', 'token-encryption', 32)), 'derived-');
+function derivedKey(env: Env): Key {
+  return keyOf(Buffer.from(hkdfSync('sha256', resolveSecret(env), 'reflex-integrations', 'token-encryption', 32)), 'derived-');
 }
 
 export interface Keyring {
@@ -34,15 +34,19 @@ export interface Keyring {
 }
 
 export function keyringFrom(env: Env): Keyring {
-  const current = env.INTEGRATIONS_ENCRYPTION_KEY ? keyOf(Buffer.from(env.INTEGRATIONS_ENCRYPTION_KEY, 'base64'), 'k-') : derivedKey();
+  const current = env.INTEGRATIONS_ENCRYPTION_KEY ? keyOf(Buffer.from(env.INTEGRATIONS_ENCRYPTION_KEY, 'base64'), 'k-') : derivedKey(env);
   const all = new Map<string, Key>([[current.id, current]]);
   if (env.INTEGRATIONS_ENCRYPTION_KEY_PREVIOUS) {
     const previous = keyOf(Buffer.from(env.INTEGRATIONS_ENCRYPTION_KEY_PREVIOUS, 'base64'), 'k-');
     all.set(previous.id, previous);
   }
   if (env.INTEGRATIONS_ENCRYPTION_KEY) {
-    const derived = derivedKey();
-    all.set(derived.id, derived);
+    try {
+      const derived = derivedKey(env);
+      all.set(derived.id, derived);
+    } catch {
+      // No auth secret to derive from (a production setup refused without one): nothing can be sealed by it.
+    }
   }
   return { current, all };
 }

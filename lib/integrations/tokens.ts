@@ -6,6 +6,7 @@ import { INTEGRATION_PROVIDERS, type IntegrationProvider, type OAuthProviderConf
 import { getProvider } from './registry';
 import { recordIntegrationEvent } from './audit';
 import { loadCredentials, markConnection, storeRefreshedTokens, type Credentials } from './store';
+import './providers';
 
 export interface ConnectionRef {
   tenantId: string;

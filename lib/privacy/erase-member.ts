@@ -6,7 +6,21 @@ import { OWNER_ROLE_KEY } from '@/lib/auth/permissions';
 import type { Principal } from '@/lib/auth/principal';
 import { asAuthRole } from '@/lib/db/auth-role';
 import { getDb } from '@/lib/db/client';
-import { accountEmailDeliveries, apiKeys, documents, emailDeliveries, invitations, memberships, privacyExports, roles, tasks, user, verification } from '@/lib/db/schema';
+import {
+  accountEmailDeliveries,
+  apiKeys,
+  documents,
+  emailDeliveries,
+  integrationConnections,
+  integrationOauthStates,
+  invitations,
+  memberships,
+  privacyExports,
+  roles,
+  tasks,
+  user,
+  verification,
+} from '@/lib/db/schema';
 import { hashRecipient } from '@/lib/email/crypto';
 import { deleteTenantBlob } from '@/lib/storage';
 import { queryRows } from '@/lib/db/sql';
@@ -182,6 +196,9 @@ export async function eraseMember(
   const keys = await tx.delete(apiKeys).where(eq(apiKeys.createdBy, subject.userId)).returning({ id: apiKeys.id });
   await dropRealtimeEvents(tx, subject);
   await deleteRequestedExports(tx, tenantId, subject.userId);
+  // An integration belongs to the organization and keeps working; it just no longer names who connected it.
+  await tx.update(integrationConnections).set({ connectedBy: null }).where(eq(integrationConnections.connectedBy, subject.userId));
+  await tx.delete(integrationOauthStates).where(eq(integrationOauthStates.userId, subject.userId));
   await tx.delete(memberships).where(and(eq(memberships.id, membershipId), eq(memberships.userId, subject.userId)));
   const auditEntriesPseudonymized = await pseudonymizeAuditActor(tx, subject.userId);
   // Read through the definer function: this transaction cannot see other tenants' memberships.

@@ -7,6 +7,7 @@ import { session, tenants } from '@/lib/db/schema';
 import { withTenant } from '@/lib/db/tenant';
 import { getEnv } from '@/lib/env';
 import { conflict, notFound } from '@/lib/http/errors';
+import { revokeTenantConnections } from '@/lib/integrations/erasure';
 import { logger } from '@/lib/log';
 import { deleteTenantBlobs } from '@/lib/storage';
 
@@ -63,6 +64,8 @@ export function assertTenantErasureToken(tenantId: string, token: string, now = 
  * them up through privacy_exports, which the erasure deletes).
  */
 export async function eraseTenant(tenantId: string, requestId: string): Promise<void> {
+  // Provider grants first, while the tokens are still here to name them (a round trip: no transaction is open).
+  const integrationsRevoked = await revokeTenantConnections(tenantId);
   const blobs = await withTenant(tenantId, async (tx) => {
     const [exists] = await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenantId));
     if (!exists) throw notFound('Organization');
@@ -81,5 +84,5 @@ export async function eraseTenant(tenantId: string, requestId: string): Promise<
   });
   // Pipeline history outside the tenant tables (the embedded runner's platform tables) goes too.
   const history = await purgeTenantHistory(tenantId);
-  logger.info('platform: tenant erased', { tenantId, requestId, blobsDeleted: blobs + late, runsDeleted: history.runs, eventsDeleted: history.events });
+  logger.info('platform: tenant erased', { tenantId, requestId, integrationsRevoked, blobsDeleted: blobs + late, runsDeleted: history.runs, eventsDeleted: history.events });
 }

@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, or, type SQL } from 'drizzle-orm';
-import { aiUsage, apiKeys, assistantConversations, assistantTurns, auditLog, documents, memberships, roles, tasks, user } from '@/lib/db/schema';
+import { aiUsage, apiKeys, assistantConversations, assistantTurns, auditLog, documents, integrationConnections, memberships, roles, tasks, user } from '@/lib/db/schema';
 import { reachEveryMember } from '@/lib/db/member-scope';
 import type { Tx } from '@/lib/db/types';
 import { toAuditEntry } from '@/lib/audit/query';
@@ -149,6 +149,28 @@ const SECTIONS = {
       .orderBy(asc(assistantTurns.id))
       .limit(size);
   },
+  // Connections to Slack, Google Drive, Asana: what was connected, by whom, and its sync record. Never the tokens.
+  integrations: (tx, s, after, size) =>
+    tx
+      .select({
+        id: integrationConnections.id,
+        provider: integrationConnections.provider,
+        status: integrationConnections.status,
+        externalAccountId: integrationConnections.externalAccountId,
+        externalAccountName: integrationConnections.externalAccountName,
+        scopes: integrationConnections.scopes,
+        settings: integrationConnections.settings,
+        connectedBy: integrationConnections.connectedBy,
+        lastSyncAt: integrationConnections.lastSyncAt,
+        itemsSynced: integrationConnections.itemsSynced,
+        lastError: integrationConnections.lastError,
+        disconnectedAt: integrationConnections.disconnectedAt,
+        createdAt: integrationConnections.createdAt,
+      })
+      .from(integrationConnections)
+      .where(page(after, integrationConnections.id, mine(s, eq(integrationConnections.connectedBy, s.userId))))
+      .orderBy(asc(integrationConnections.id))
+      .limit(size),
   // As GET /api/v1/audit shows them; a person's own entries are those they acted in.
   audit: async (tx, s, after, size) => {
     const rows = await tx
@@ -181,7 +203,7 @@ const SECTIONS = {
 
 export type ExportSection = keyof typeof SECTIONS;
 
-const ME_SECTIONS: readonly ExportSection[] = ['profiles', 'memberships', 'documents', 'tasks', 'conversations', 'assistantTurns', 'apiKeys', 'audit'];
+const ME_SECTIONS: readonly ExportSection[] = ['profiles', 'memberships', 'documents', 'tasks', 'conversations', 'assistantTurns', 'apiKeys', 'integrations', 'audit'];
 const TENANT_SECTIONS: readonly ExportSection[] = [...ME_SECTIONS, 'usage'];
 
 export function sectionsFor(scope: ExportScope): readonly ExportSection[] {

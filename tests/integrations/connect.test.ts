@@ -83,6 +83,10 @@ describe('connect flow', () => {
     expect(row.access_token_ciphertext).toMatch(new RegExp(`^v1:${row.token_key_id}:`));
     const actions = await auditActions(owner);
     expect(actions.map((a) => a.action)).toContain('integration.connected');
+    // In words, naming the account rather than an id.
+    const audit = await call(auditRoute.GET, { path: '/api/v1/audit?limit=100', as: owner });
+    const shown = audit.body.items.map((e: { display: { action: string; target: string | null } }) => e.display);
+    expect(shown).toContainEqual(expect.objectContaining({ action: 'Connected an integration', target: `a connection “${fake.account.name}”` }));
   });
 
   it('refuses a replayed state: nothing stored twice, an audit entry, a clear error', async () => {

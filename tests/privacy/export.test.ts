@@ -119,7 +119,7 @@ describe('personal export (scope me)', () => {
     const view = await buildExport(alice.as, 'me');
     exportId = view.id;
     expect(view.status).toBe('ready');
-    expect(view.progress).toEqual({ percent: 100, sectionsDone: 8, sectionsTotal: 8 });
+    expect(view.progress).toEqual({ percent: 100, sectionsDone: 9, sectionsTotal: 9 });
     expect(view.downloadUrl).toBe(`/api/v1/privacy/exports/${exportId}/download`);
     ({ raw, lines } = await downloadLines(alice.as, exportId));
   });
@@ -207,7 +207,7 @@ describe('organization export (scope tenant)', () => {
 
   it('holds every member, document, task and the audit log and usage, and no secret', async () => {
     const view = await buildExport(ownerA, 'tenant');
-    expect(view).toMatchObject({ status: 'ready', scope: 'tenant', progress: { percent: 100, sectionsDone: 9, sectionsTotal: 9 } });
+    expect(view).toMatchObject({ status: 'ready', scope: 'tenant', progress: { percent: 100, sectionsDone: 10, sectionsTotal: 10 } });
     const { raw, lines } = await downloadLines(ownerA, view.id);
     const emails = inSection(lines, 'profiles').map((p) => p.email);
     expect(emails).toEqual(expect.arrayContaining([alice.email, bob.email]));

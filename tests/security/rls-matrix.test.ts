@@ -208,13 +208,39 @@ const FIXTURES: Record<string, Fixture> = {
     newRow: (t) => ({ tenant_id: t.id }),
     update: () => ({ status: 'past_due' }),
   },
+  billing_invoices: {
+    // One manual invoice per month: each new row takes a month of its own.
+    newRow: (t, ctx) => ({
+      tenant_id: t.id,
+      period_start: `${2000 + ctx.next(`invoices:${t.id}`)}-01-01`,
+      seats: 1,
+      unit_price_cents: 5000,
+      amount_cents: 5000,
+      issued_at: sql`now()`,
+      due_at: sql`now()`,
+    }),
+    update: () => ({ status: 'paid' }),
+  },
   integration_connections: {
-    newRow: (t) => ({ tenant_id: t.id, provider: 'asana', external_account_id: `matrix-${short()}`, external_account_name: 'Matrix account' }),
-    update: () => ({ status: 'error' }),
+    newRow: (t, ctx) => ({
+      tenant_id: t.id,
+      provider: 'slack',
+      external_account_id: `T${ctx.next('integration_connections')}-${short()}`,
+      external_account_name: 'Matrix workspace',
+      access_token_ciphertext: 'v1:k-matrix:AAAA',
+    }),
+    update: () => ({ external_account_name: 'Renamed workspace' }),
   },
   integration_oauth_states: {
-    newRow: (t) => ({ tenant_id: t.id, provider: 'asana', state_hash: randomBytes(16).toString('hex'), redirect_uri: 'http://localhost:3000/cb', expires_at: sql`now() + interval '10 minutes'` }),
-    update: () => ({ redirect_uri: 'http://localhost:3000/other' }),
+    newRow: (t) => ({
+      tenant_id: t.id,
+      provider: 'asana',
+      state_hash: randomBytes(32).toString('hex'),
+      user_id: t.ownerUserId,
+      redirect_uri: 'http://localhost:3000/api/integrations/asana/callback',
+      expires_at: sql`now() + interval '10 minutes'`,
+    }),
+    update: () => ({ redirect_uri: 'http://localhost:3000/changed' }),
   },
   asana_connections: {
     // One settings row per connection; the matrix's seeded connection is reused, so a tenant holds one here.
@@ -242,19 +268,6 @@ const FIXTURES: Record<string, Fixture> = {
     key: 'body_hash',
     newRow: (t) => ({ tenant_id: t.id, connection_id: parent(t, 'integration_connections'), body_hash: randomBytes(16).toString('hex') }),
     update: () => ({ received_at: sql`now()` }),
-  },
-  billing_invoices: {
-    // One manual invoice per month: each new row takes a month of its own.
-    newRow: (t, ctx) => ({
-      tenant_id: t.id,
-      period_start: `${2000 + ctx.next(`invoices:${t.id}`)}-01-01`,
-      seats: 1,
-      unit_price_cents: 5000,
-      amount_cents: 5000,
-      issued_at: sql`now()`,
-      due_at: sql`now()`,
-    }),
-    update: () => ({ status: 'paid' }),
   },
   scim_tokens: {
     newRow: (t) => ({ tenant_id: t.id, name: 'Matrix SCIM token', prefix: 'rfx_scim_matr', token_hash: randomBytes(32).toString('hex'), created_by: t.ownerUserId }),

@@ -2,7 +2,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb } from '@/lib/db/client';
-import { asanaConnections, asanaWebhookDeliveries } from '@/lib/db/schema';
+import { asanaConnections, asanaWebhookDeliveries, integrationConnections } from '@/lib/db/schema';
 import { queryRows } from '@/lib/db/sql';
 import { isUuid, withTenant } from '@/lib/db/tenant';
 import { asanaSyncRequested } from '@/lib/events/integrations';
@@ -69,13 +69,20 @@ export async function receiveAsanaWebhook(
     return { kind: 'handshake', secret };
   }
 
-  const sealed = await withTenant(tenantId, async (tx) => {
-    const [c] = await tx.select({ hookSecret: asanaConnections.hookSecret }).from(asanaConnections).where(eq(asanaConnections.connectionId, connectionId)).limit(1);
-    return c?.hookSecret ?? null;
+  const { sealed, status } = await withTenant(tenantId, async (tx) => {
+    const [c] = await tx
+      .select({ hookSecret: asanaConnections.hookSecret, status: integrationConnections.status })
+      .from(asanaConnections)
+      .innerJoin(integrationConnections, eq(integrationConnections.id, asanaConnections.connectionId))
+      .where(eq(asanaConnections.connectionId, connectionId))
+      .limit(1);
+    return { sealed: c?.hookSecret ?? null, status: c?.status ?? null };
   });
   if (!sealed || !headers.signature || !signatureMatches(decryptToken(sealed, secretAad(tenantId, connectionId)), body, headers.signature)) {
     throw new AppError('unauthenticated', 'Invalid webhook signature');
   }
+  // Asana deletes a webhook whose target answers 410: a disconnected connection stops the deliveries for good.
+  if (status === 'disconnected') throw new AppError('gone', 'This Asana connection was disconnected');
 
   let json: unknown;
   try {
