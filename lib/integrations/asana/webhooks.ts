@@ -8,7 +8,7 @@ import { isUuid, withTenant } from '@/lib/db/tenant';
 import { asanaSyncRequested } from '@/lib/events/integrations';
 import { sendEvent } from '@/lib/events/send';
 import { AppError, notFound } from '@/lib/http/errors';
-import { decryptToken, encryptToken } from '@/lib/integrations/crypto';
+import { currentKeyId, decryptToken, encryptToken, keyIdOf } from '@/lib/integrations/crypto';
 
 // Asana's compact events (https://developers.asana.com/docs/webhooks-guide): a resource gid and an action, no data.
 const eventsSchema = z.object({
@@ -78,7 +78,8 @@ export async function receiveAsanaWebhook(
       .limit(1);
     return { sealed: c?.hookSecret ?? null, status: c?.status ?? null };
   });
-  if (!sealed || !headers.signature || !signatureMatches(decryptToken(sealed, secretAad(tenantId, connectionId)), body, headers.signature)) {
+  const secret = sealed ? decryptToken(sealed, secretAad(tenantId, connectionId)) : null;
+  if (!sealed || !secret || !headers.signature || !signatureMatches(secret, body, headers.signature)) {
     throw new AppError('unauthenticated', 'Invalid webhook signature');
   }
   // Asana deletes a webhook whose target answers 410: a disconnected connection stops the deliveries for good.
@@ -94,7 +95,11 @@ export async function receiveAsanaWebhook(
   if (!parsed.success) throw new AppError('bad_request', 'The delivery is not a list of Asana events');
 
   const bodyHash = createHash('sha256').update(body).digest('hex');
+  // The key rotation job rewrites the framework's tokens, not this secret: it moves to the current key on its next
+  // verified delivery. A project quiet for the whole rotation window loses its webhook; the backstop keeps syncing.
+  const reseal = keyIdOf(sealed) === currentKeyId() ? null : encryptToken(secret, secretAad(tenantId, connectionId));
   const fresh = await withTenant(tenantId, async (tx) => {
+    if (reseal) await tx.update(asanaConnections).set({ hookSecret: reseal }).where(eq(asanaConnections.connectionId, connectionId));
     const inserted = await tx.insert(asanaWebhookDeliveries).values({ tenantId, connectionId, bodyHash }).onConflictDoNothing().returning({ hash: asanaWebhookDeliveries.bodyHash });
     if (inserted.length > 0) await tx.update(asanaConnections).set({ lastEventAt: new Date() }).where(eq(asanaConnections.connectionId, connectionId));
     return inserted.length > 0;
