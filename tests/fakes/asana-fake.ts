@@ -110,8 +110,12 @@ export async function startAsanaFake(): Promise<AsanaFake> {
 
   async function handshake(target: string): Promise<string | null> {
     const secret = randomBytes(32).toString('hex');
-    const res = await fetch(target, { method: 'POST', headers: { 'X-Hook-Secret': secret, 'content-type': 'application/json' }, body: '' });
-    return res.status === 200 && res.headers.get('x-hook-secret') === secret ? secret : null;
+    try {
+      const res = await fetch(target, { method: 'POST', headers: { 'X-Hook-Secret': secret, 'content-type': 'application/json' }, body: '' });
+      return res.status === 200 && res.headers.get('x-hook-secret') === secret ? secret : null;
+    } catch {
+      return null;
+    }
   }
 
   async function api(req: IncomingMessage, res: ServerResponse, r: RecordedRequest, url: URL): Promise<void> {

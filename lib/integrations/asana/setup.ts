@@ -5,10 +5,11 @@ import { withTenant } from '@/lib/db/tenant';
 import type { Tx } from '@/lib/db/types';
 import { getEnv } from '@/lib/env';
 import { AppError, notFound } from '@/lib/http/errors';
-import { withAccessToken, type ConnectionRef } from '@/lib/integrations/connections';
+import { IntegrationReauthRequired, withAccessToken, type ConnectionRef } from '@/lib/integrations/connections';
+import { ProviderRetryLater } from '@/lib/integrations/http';
 import { findConnectionRow } from '@/lib/integrations/store';
 import { loadColumns } from '@/lib/tasks/columns';
-import { asanaApi, type AsanaNamed } from './api';
+import { AsanaApiError, asanaApi, type AsanaNamed } from './api';
 
 const gid = z.string().regex(/^\d{1,30}$/, 'an Asana id (digits)');
 
@@ -65,13 +66,26 @@ export async function getAsanaSetup(tx: Tx, tenantId: string, connectionId: stri
   };
 }
 
+// Asana's answers become the app's own errors for the settings routes: its refusals are the admin's to fix (422),
+// its rate limit a 429 with the same wait, a connection that needs reconnecting a 409.
+async function asAppErrors<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof AsanaApiError) throw new AppError('validation_failed', err.message);
+    if (err instanceof ProviderRetryLater) throw new AppError('rate_limited', `Asana is busy; try again in ${err.seconds} seconds`, { headers: { 'Retry-After': String(err.seconds) } });
+    if (err instanceof IntegrationReauthRequired) throw new AppError('conflict', err.message);
+    throw err;
+  }
+}
+
 export async function listAsanaChoices(ref: ConnectionRef, what: { kind: 'workspaces' } | { kind: 'projects' | 'sections'; parentGid: string }): Promise<{ items: AsanaNamed[] }> {
   await withTenant(ref.tenantId, (tx) => assertConnection(tx, ref.connectionId));
-  const items = await withAccessToken(ref, (token) => {
+  const items = await asAppErrors(() => withAccessToken(ref, (token) => {
     if (what.kind === 'workspaces') return asanaApi.workspaces(token);
     if (what.kind === 'projects') return asanaApi.projects(token, what.parentGid);
     return asanaApi.sections(token, what.parentGid);
-  });
+  }));
   return { items: items.map((i) => ({ gid: i.gid, name: i.name })) };
 }
 
@@ -81,7 +95,11 @@ function invalid(path: string, message: string): AppError {
 
 // Saves the admin's choice. Names and sections are checked against Asana (the ids must be the project's own);
 // choosing another project drops the old links and webhook and registers a webhook on the new project.
-export async function saveAsanaSetup(ref: ConnectionRef, input: AsanaSetupInput): Promise<AsanaSetup> {
+export function saveAsanaSetup(ref: ConnectionRef, input: AsanaSetupInput): Promise<AsanaSetup> {
+  return asAppErrors(() => saveSetup(ref, input));
+}
+
+async function saveSetup(ref: ConnectionRef, input: AsanaSetupInput): Promise<AsanaSetup> {
   const columns = await withTenant(ref.tenantId, async (tx) => {
     await assertConnection(tx, ref.connectionId);
     return loadColumns(tx, ref.tenantId);

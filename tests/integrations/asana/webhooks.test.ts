@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as projectsRoute from '@/app/api/integrations/asana/connections/[connectionId]/projects/route';
 import * as setupRoute from '@/app/api/integrations/asana/connections/[connectionId]/setup/route';
 import * as workspacesRoute from '@/app/api/integrations/asana/connections/[connectionId]/workspaces/route';
+import * as disconnectRoute from '@/app/api/v1/integrations/[id]/disconnect/route';
 import * as tasksRoute from '@/app/api/v1/tasks/route';
 import { drainLocalRunner, startLocalRunner, stopLocalRunner } from '@/inngest/local';
 import { syncAsanaConnection } from '@/inngest/functions/integrations/sync-asana-connection';
@@ -11,7 +12,8 @@ import { startAsanaFake, type AsanaFake } from '@/tests/fakes/asana-fake';
 import { call, provision, signIn } from '../../helpers/http';
 import { isolateRunnerDatabase } from '../../runner/harness';
 import type { Browser } from '../fake-provider';
-import { chooseProject, connectAsana, pointAtFake, startWebhookListener, tenantRows } from './harness';
+import { resetEnvForTests } from '@/lib/env';
+import { chooseProject, columnsOf, connectAsana, pointAtFake, startWebhookListener, tenantRows } from './harness';
 
 // The webhook endpoint's defences (handshake window, signatures, replays, bad input) and tenant isolation, with two
 // organizations syncing the same Asana project.
@@ -188,5 +190,40 @@ describe('tenant isolation', () => {
       as: ownerA,
     });
     expect(bad.status).toBe(422);
+  });
+});
+
+describe('registration and disconnect', () => {
+  it('says so (422, Asana’s words) when Asana cannot reach the app, and the card shows the webhook as inactive', async () => {
+    const c = await provision();
+    const ownerC = { cookie: (await signIn(c.ownerEmail)).cookie, tenantId: c.tenantId };
+    const connC = await connectAsana(ownerC);
+    process.env.APP_URL = 'http://127.0.0.1:9';
+    resetEnvForTests();
+    try {
+      const cols = await columnsOf(ownerC, connC);
+      const res = await call(setupRoute.PUT, {
+        method: 'PUT',
+        path: `/api/integrations/asana/connections/${connC}/setup`,
+        params: { connectionId: connC },
+        body: { workspaceGid: fake.workspace.gid, projectGid: fake.project.gid, sectionMap: { [cols[0]?.id ?? '']: fake.sections[0]?.gid }, doneColumnId: null },
+        as: ownerC,
+      });
+      expect(res.status).toBe(422);
+      expect(res.body.error.message).toContain('handshake');
+    } finally {
+      process.env.APP_URL = listener.url;
+      resetEnvForTests();
+    }
+    const after = await call(setupRoute.GET, { path: `/api/integrations/asana/connections/${connC}/setup`, params: { connectionId: connC }, as: ownerC });
+    expect(after.body.webhook.active).toBe(false);
+  });
+
+  it('answers 410 (Asana then drops the webhook) once the connection is disconnected', async () => {
+    const res = await call(disconnectRoute.POST, { method: 'POST', path: `/api/v1/integrations/${connA}/disconnect`, params: { id: connA }, body: { content: 'keep' }, as: ownerA });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const body = eventsBody('1');
+    expect((await fake.post(hookOf(connA).target, body, { 'X-Hook-Signature': fake.sign(hookOf(connA).secret, body) })).status).toBe(410);
+    expect((await fake.post(hookOf(connA).target, body, { 'X-Hook-Signature': fake.sign('forged', body) })).status).toBe(401);
   });
 });
