@@ -23,6 +23,7 @@ CREATE TABLE "asana_task_links" (
 	"connection_id" uuid NOT NULL,
 	"task_id" uuid NOT NULL,
 	"asana_gid" text NOT NULL,
+	"origin" text DEFAULT 'reflex' NOT NULL,
 	"asana_modified_at" timestamp with time zone,
 	"synced" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"reflex_changed_at" jsonb DEFAULT '{}'::jsonb NOT NULL,

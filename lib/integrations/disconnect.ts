@@ -15,9 +15,10 @@ import { clearTokens, loadCredentials, requireConnectionRow, toConnectionView, t
 
 export type DisconnectCleanup = (tx: Tx, connectionId: string) => Promise<number | void>;
 
-const holder = globalThis as typeof globalThis & { __reflexDisconnectCleanups?: Map<IntegrationProvider, DisconnectCleanup> };
-
+// No module-level binding: connectors register from their config module, which this module's import of
+// ./providers evaluates before this module's own body (a const here would still be uninitialised then).
 function cleanups(): Map<IntegrationProvider, DisconnectCleanup> {
+  const holder = globalThis as typeof globalThis & { __reflexDisconnectCleanups?: Map<IntegrationProvider, DisconnectCleanup> };
   holder.__reflexDisconnectCleanups ??= new Map();
   return holder.__reflexDisconnectCleanups;
 }

@@ -51,6 +51,8 @@ export const asanaTaskLinks = pgTable(
       .notNull()
       .references(() => tasks.id, { onDelete: 'cascade' }),
     asanaGid: text('asana_gid').notNull(),
+    // Which side the task was first created on: disconnecting with "delete" removes the tasks Asana brought in.
+    origin: text('origin').$type<'reflex' | 'asana'>().notNull().default('reflex'),
     asanaModifiedAt: timestamp('asana_modified_at', { withTimezone: true }),
     synced: jsonb('synced').$type<Record<string, unknown>>().notNull().default({}),
     reflexChangedAt: jsonb('reflex_changed_at').$type<Record<string, string>>().notNull().default({}),

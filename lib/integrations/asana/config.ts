@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { getEnv } from '@/lib/env';
 import type { ProviderTokenSet } from '@/lib/integrations/provider';
+import { registerDisconnectCleanup } from '@/lib/integrations/disconnect';
 import { registerProvider } from '@/lib/integrations/registry';
 import { asanaOrigin } from './api';
+import { deleteAsanaContent } from './cleanup';
 
 // Asana's token response: the OAuth fields plus `data`, the user who authorized (https://developers.asana.com/docs/oauth).
 const tokenResponseSchema = z.object({
@@ -41,3 +43,5 @@ registerProvider({
   envVars: ['ASANA_CLIENT_ID', 'ASANA_CLIENT_SECRET'],
   parseTokenResponse: parseAsanaTokenResponse,
 });
+
+registerDisconnectCleanup('asana', deleteAsanaContent);

@@ -119,7 +119,7 @@ async function createInReflex(ref: ConnectionRef, mapping: ProjectMapping, remot
     const agreed = { ...fromReflex(task) };
     await tx
       .insert(asanaTaskLinks)
-      .values({ tenantId: ref.tenantId, connectionId: ref.connectionId, taskId: task.id, asanaGid: remote.gid, asanaModifiedAt: new Date(remote.modified_at), synced: agreed })
+      .values({ tenantId: ref.tenantId, connectionId: ref.connectionId, taskId: task.id, asanaGid: remote.gid, origin: 'asana', asanaModifiedAt: new Date(remote.modified_at), synced: agreed })
       .onConflictDoNothing();
   });
 }

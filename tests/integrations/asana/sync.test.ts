@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as taskRoute from '@/app/api/v1/tasks/[id]/route';
+import * as disconnectRoute from '@/app/api/v1/integrations/[id]/disconnect/route';
 import * as tasksRoute from '@/app/api/v1/tasks/route';
 import { drainLocalRunner, startLocalRunner, stopLocalRunner } from '@/inngest/local';
 import { syncAsanaConnection } from '@/inngest/functions/integrations/sync-asana-connection';
@@ -243,5 +244,21 @@ describe('backstop and broken connections', () => {
     expect(conn?.status).toBe('reauth_required');
     const pending = await tenantRows<{ n: number }>(owner.tenantId, sql`select count(*)::int as n from integration_outbox where task_id = ${task.id} and processed_at is null`);
     expect(pending[0]?.n).toBe(1);
+  });
+});
+
+describe('disconnecting', () => {
+  it('with "delete", removes the tasks Asana brought in and keeps those made in Reflex', async () => {
+    const fromAsana = await tenantRows<{ task_id: string }>(owner.tenantId, sql`select task_id from asana_task_links where origin = 'asana'`);
+    const fromReflex = await tenantRows<{ task_id: string }>(owner.tenantId, sql`select task_id from asana_task_links where origin = 'reflex'`);
+    expect(fromAsana.length).toBeGreaterThan(0);
+    expect(fromReflex.length).toBeGreaterThan(0);
+    const res = await call(disconnectRoute.POST, { method: 'POST', path: `/api/v1/integrations/${connectionId}/disconnect`, params: { id: connectionId }, body: { content: 'delete' }, as: owner });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const ids = (rows: { task_id: string }[]) => rows.map((r) => r.task_id);
+    const left = await tenantRows<{ id: string }>(owner.tenantId, sql`select id from tasks`);
+    expect(left.map((t) => t.id)).toEqual(expect.arrayContaining(ids(fromReflex)));
+    expect(left.map((t) => t.id).filter((id) => ids(fromAsana).includes(id))).toEqual([]);
+    expect(await tenantRows(owner.tenantId, sql`select 1 from asana_connections`)).toEqual([]);
   });
 });
