@@ -1,4 +1,5 @@
 import type { Task } from '@/lib/tasks/schemas';
+import { LIMITS } from '@/lib/validation/text';
 import type { SyncedField } from '@/lib/integrations/task-outbox';
 import type { AsanaTask, AsanaTaskWrite } from './api';
 
@@ -10,6 +11,9 @@ export interface SyncState {
   assignee: string | null;
   column: string | null;
 }
+
+// createTaskSchema / updateTaskSchema's limit for a description.
+const MAX_DESCRIPTION = 20_000;
 
 export const SYNCED_FIELDS: readonly SyncedField[] = ['title', 'description', 'dueDate', 'assignee', 'column'];
 
@@ -43,9 +47,10 @@ export function fromAsana(task: AsanaTask, mapping: ProjectMapping, fallbackColu
   const section = sectionOf(task, mapping.projectGid);
   const bySection = Object.entries(mapping.sectionMap).find(([, s]) => s === section)?.[0] ?? null;
   const column = task.completed && mapping.doneColumnId ? mapping.doneColumnId : (bySection ?? fallbackColumn);
+  // Compared and stored within Reflex's own limits, so an over-long Asana name is clipped once, not fought over.
   return {
-    title: task.name,
-    description: task.notes ?? '',
+    title: task.name.slice(0, LIMITS.taskTitle),
+    description: (task.notes ?? '').slice(0, MAX_DESCRIPTION),
     dueDate: task.due_on ?? null,
     assignee: task.assignee?.email?.toLowerCase() ?? null,
     column,

@@ -5,6 +5,7 @@ import type { Tx } from '@/lib/db/types';
 import { IntegrationReauthRequired, isUnauthorizedError, withAccessToken, type ConnectionRef } from '@/lib/integrations/connections';
 import { ProviderRetryLater } from '@/lib/integrations/http';
 import { defaultColumn } from '@/lib/tasks/columns';
+import { LIMITS } from '@/lib/validation/text';
 import type { Task, UpdateTaskInput } from '@/lib/tasks/schemas';
 import { deleteTask, getTasks, insertTask, updateTask } from '@/lib/tasks/tasks';
 import { asanaApi, type AsanaTask } from './api';
@@ -112,7 +113,7 @@ async function createInReflex(ref: ConnectionRef, mapping: ProjectMapping, remot
     const task = await insertTask(
       tx,
       { tenantId: ref.tenantId, userId: null },
-      { title: state.title.trim() || 'Untitled Asana task', description: state.description.slice(0, 20_000), status: state.column ?? fallback, dueDate: state.dueDate, assigneeId },
+      { title: state.title.trim().slice(0, LIMITS.taskTitle) || 'Untitled Asana task', description: state.description.slice(0, 20_000), status: state.column ?? fallback, dueDate: state.dueDate, assigneeId },
       { syncOrigin: ref.connectionId },
     );
     if (!task) return;
@@ -141,9 +142,15 @@ export async function pullAsanaTask(ref: ConnectionRef, gid: string): Promise<'a
   if (!mapping) return 'ignored';
   return withAccessToken(ref, async (token) => {
     const remote = await asanaApi.task(token, gid);
-    if (!remote || !inProject(remote, mapping.projectGid)) {
+    if (!remote) {
       if (!link || !task) return 'ignored';
       await withTenant(ref.tenantId, (tx) => deleteTask(tx, task.id, { syncOrigin: ref.connectionId }));
+      return 'deleted';
+    }
+    // Taken out of the project in Asana: the Reflex task stays, no longer linked.
+    if (!inProject(remote, mapping.projectGid)) {
+      if (!link) return 'ignored';
+      await withTenant(ref.tenantId, (tx) => tx.delete(asanaTaskLinks).where(eq(asanaTaskLinks.id, link.id)));
       return 'deleted';
     }
     if (!link || !task) {
