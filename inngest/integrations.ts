@@ -28,7 +28,7 @@ import { ProviderRetryLater } from '@/lib/integrations/http';
 // from the connection and a key (webhook delivery id, schedule slot); the same id is dropped by Inngest and by the
 // local runner.
 
-export const PER_CONNECTION = [{ key: 'event.data.connectionId', limit: 1 }];
+export const PER_CONNECTION: [{ key: string; limit: number }] = [{ key: 'event.data.connectionId', limit: 1 }];
 
 // A provider's "not now" (429, 5xx with Retry-After) waits exactly as long as it asked; a connection that needs a
 // reconnect stops the run without retries (nothing will change until a person reconnects).

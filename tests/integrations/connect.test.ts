@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as connectRoute from '@/app/api/integrations/[provider]/connect/route';
 import * as auditRoute from '@/app/api/v1/audit/route';
 import { startOAuthFake, type OAuthFake } from '@/tests/fakes/oauth-fake';
+import * as listRoute from '@/app/api/v1/integrations/route';
+import { registerProvider, unregisterProvider } from '@/lib/integrations/registry';
 import { ownerRows } from '../helpers/db';
 import { call, provision, signIn } from '../helpers/http';
 import { approveAtProvider, connectThroughFake, registerFakeProvider, returnToCallback, startConnect, type Browser } from './fake-provider';
@@ -139,5 +141,28 @@ describe('connect flow', () => {
   it('answers 404 for a provider that does not exist', async () => {
     const unknown = await call(connectRoute.GET, { path: '/api/integrations/dropbox/connect', params: { provider: 'dropbox' }, as: owner });
     expect(unknown.status).toBe(404);
+  });
+
+  it('without credentials or without the connector, says which variables to set and redirects back instead of breaking', async () => {
+    const config = registerFakeProvider(fake, 'google_drive');
+    registerProvider({ ...config, clientId: () => undefined, clientSecret: () => undefined, envVars: ['GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET'] });
+    unregisterProvider('slack');
+    try {
+      const list = await call(listRoute.GET, { path: '/api/v1/integrations', as: owner });
+      const bySlug = Object.fromEntries(list.body.providers.map((p: { slug: string }) => [p.slug, p]));
+      expect(bySlug['google-drive']).toMatchObject({ installed: true, configured: false, envVars: ['GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET'] });
+      expect(bySlug.slack).toMatchObject({ label: 'Slack', installed: false, configured: false, envVars: ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_SIGNING_SECRET'] });
+      expect(bySlug.asana).toMatchObject({ installed: true, configured: true, connectUrl: '/api/integrations/asana/connect' });
+      for (const [provider, error] of [['google_drive', 'not_configured'], ['slack', 'not_installed']] as const) {
+        const started = await startConnect(owner, provider);
+        expect(started.status).toBe(302);
+        const location = new URL(started.location ?? '');
+        expect(location.pathname).toBe('/app/settings/integrations');
+        expect(location.searchParams.get('error')).toBe(error);
+        expect(started.headers.getSetCookie()).toEqual([]);
+      }
+    } finally {
+      unregisterProvider('google_drive');
+    }
   });
 });

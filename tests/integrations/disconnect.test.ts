@@ -140,6 +140,20 @@ describe('cross-tenant', () => {
     expect((await tokensOf(id))?.status).toBe('active');
   });
 
+  it('B naming A’s organization (X-Tenant-Id) cannot list, start connecting or disconnect there', async () => {
+    const id = await connectionIdOf(a);
+    const intoA = { cookie: b.cookie, tenantId: aTenant };
+    const list = await call(listRoute.GET, { path: '/api/v1/integrations', as: intoA });
+    const started = await startConnect(intoA);
+    const gone = await disconnect(intoA, id, 'delete');
+    for (const res of [list, started, gone]) {
+      expect([403, 404]).toContain(res.status);
+      expect(JSON.stringify(res.body)).not.toContain(id);
+    }
+    expect(started.headers.get('location')).toBeNull();
+    expect((await tokensOf(id))?.status).toBe('active');
+  });
+
   it('a state A started cannot complete in B, even with A’s browser cookie, and stores nothing in B', async () => {
     const started = await startConnect(a);
     const back = await approveAtProvider(started.location ?? '');
