@@ -22,8 +22,10 @@ import { notifySlackTask } from './functions/integrations/notify-slack-task';
 import { syncGoogleDrive } from './functions/integrations/sync-google-drive';
 import { renewGoogleDriveChannelsOnSchedule } from './functions/integrations/renew-google-drive-channels';
 import { scheduleGoogleDriveSyncs } from './functions/integrations/schedule-google-drive-syncs';
+import { syncAsanaConnection } from './functions/integrations/sync-asana-connection';
+import { sweepAsanaConnections } from './functions/integrations/sweep-asana-connections';
 import { reencryptIntegrationTokensOnSchedule } from './functions/integrations/reencrypt-tokens';
 
 // Every function the app serves (app/api/inngest/route.ts) and the local runner drives. One function per file under
 // inngest/functions/<domain>/<verb-noun>.ts; append yours here.
-export const functions: InngestFunction.Like[] = [recordHeartbeat, processDocument, createTasksFromActionsFunction, sendSlackAlert, applyRetention, buildPrivacyExport, checkReadinessOnSchedule, purgeExpiredExportsOnSchedule, sendEmail, issuePasswordReset, createBackupOnSchedule, runRestoreDrillOnSchedule, sendWebhookAlert, evaluateSlosOnSchedule, advanceBillingOnSchedule, checkMarginsOnSchedule, reencryptIntegrationTokensOnSchedule, answerSlackQuestion, importSlackFileFunction, postSlackReply, notifySlackTask, syncGoogleDrive, renewGoogleDriveChannelsOnSchedule, scheduleGoogleDriveSyncs];
+export const functions: InngestFunction.Like[] = [recordHeartbeat, processDocument, createTasksFromActionsFunction, sendSlackAlert, applyRetention, buildPrivacyExport, checkReadinessOnSchedule, purgeExpiredExportsOnSchedule, sendEmail, issuePasswordReset, createBackupOnSchedule, runRestoreDrillOnSchedule, sendWebhookAlert, evaluateSlosOnSchedule, advanceBillingOnSchedule, checkMarginsOnSchedule, reencryptIntegrationTokensOnSchedule, answerSlackQuestion, importSlackFileFunction, postSlackReply, notifySlackTask, syncGoogleDrive, renewGoogleDriveChannelsOnSchedule, scheduleGoogleDriveSyncs, syncAsanaConnection, sweepAsanaConnections];

@@ -115,6 +115,12 @@ export const envSchema = z.object({
   // Staging drills and end-to-end tests only: lets an operator run the billing clock as of a chosen time
   // (POST /api/platform/billing/run with "at"), to walk the grace period without waiting seven days.
   BILLING_CLOCK_SIMULATION: bool,
+  // Asana connector (lib/integrations/asana): an OAuth app from https://app.asana.com/0/my-apps. Without both, the
+  // Asana card names them on the Integrations settings page.
+  ASANA_CLIENT_ID: optionalSecret,
+  ASANA_CLIENT_SECRET: optionalSecret,
+  // Tests and local development only: Asana's REST API and OAuth at another address (a wire-format fake).
+  ASANA_API_BASE: optionalUrl,
   ALERT_WEBHOOK_ROUTING_KEY: optionalSecret,
   // Service-level objectives, evaluated every 5 minutes over the requests and runs since the previous evaluation
   // (lib/slo). A window with fewer than SLO_MIN_REQUESTS requests (SLO_MIN_PIPELINE_RUNS runs) is not judged.

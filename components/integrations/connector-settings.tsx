@@ -1,16 +1,18 @@
 'use client';
 
 import type { ConnectionView } from '@/lib/integrations/connections';
+import { AsanaSettings } from './asana-card';
 import { GoogleDriveSettings } from './google-drive-card';
+import { SlackSettings } from './slack-card';
 
-// Each connector's own settings card (components/integrations/<provider>-card.tsx, exporting
-// <ProviderName>Settings({ connection })) is rendered here for an active connection. Until a connector is part of
-// this build its connections show this note instead.
+// Each connector's own settings card (components/integrations/<provider>-card.tsx) for an active connection.
 export function ConnectorSettings({ connection }: { connection: ConnectionView }) {
-  if (connection.provider === 'google_drive') return <GoogleDriveSettings connection={connection} />;
-  return (
-    <p className="muted" data-testid={`connector-settings-${connection.provider}`}>
-      What this connection syncs is set here once its connector is installed.
-    </p>
-  );
+  switch (connection.provider) {
+    case 'slack':
+      return <SlackSettings connection={connection} />;
+    case 'google_drive':
+      return <GoogleDriveSettings connection={connection} />;
+    case 'asana':
+      return <AsanaSettings connection={connection} />;
+  }
 }

@@ -28,3 +28,4 @@ import './ops';
 import './integrations';
 import './slack';
 import './google-drive';
+import './asana';

@@ -192,6 +192,13 @@ export const AUDIT_ACTIONS: Record<string, Entry> = {
   startBillingCheckout: [V.open, 'card checkout'],
   openBillingPortal: [V.open, 'the billing portal'],
   receiveStripeWebhook: [V.receive, 'a payment notice from Stripe'],
+  // Asana connector
+  receiveAsanaWebhook: [V.receive, 'task changes from Asana'],
+  getAsanaSetup: [V.read, 'the Asana sync settings'],
+  updateAsanaSetup: [V.update, 'the Asana sync settings'],
+  listAsanaWorkspaces: [V.list, 'Asana workspaces'],
+  listAsanaProjects: [V.list, 'Asana projects'],
+  listAsanaSections: [V.list, 'Asana sections'],
   // operators and the platform
   provisionTenant: [V.provision, 'the organization'],
   updateTenantAsOperator: [V.update, 'the organization (operator)'],

@@ -18,3 +18,11 @@ export const integrationSyncRequested = defineEvent('integration/sync-requested'
   // What the provider told us changed (a Drive channel's page token, a Slack event id); connector-specific.
   hint: z.string().max(500).optional(),
 });
+
+// Something on one Asana connection needs syncing: Reflex changes waiting in the integration outbox, tasks Asana
+// told us about (compact webhook events name only the gids), or the cron backstop asking to re-read modified tasks.
+export const asanaSyncRequested = defineEvent('integrations/asana-sync-requested', {
+  connectionId: z.uuid(),
+  taskGids: z.array(z.string().min(1).max(64)).max(100).default([]),
+  backstop: z.boolean().default(false),
+});

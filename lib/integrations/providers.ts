@@ -3,3 +3,4 @@
 import './slack/config';
 import './google-drive/config';
 import './google-drive/cleanup';
+import './asana/config';

@@ -3,6 +3,7 @@ import { boardColumns, documents, memberships, tasks, user } from '@/lib/db/sche
 import type { Tx } from '@/lib/db/types';
 import { AppError, conflict, notFound } from '@/lib/http/errors';
 import { decodeCursor, toPage } from '@/lib/http/pagination';
+import { recordTaskChange, type SyncedField, type TaskChangeOptions } from '@/lib/integrations/task-outbox';
 import { publishEvent } from '@/lib/realtime/outbox';
 import { defaultColumn, resolveColumn, type ColumnRow } from './columns';
 import { rankBetween } from './rank';
@@ -139,7 +140,12 @@ export async function createTask(tx: Tx, actor: TaskActor, input: CreateTaskInpu
 }
 
 // Null when the task's (document, action item) pair already has a task: the idempotent path for pipelines.
-export async function insertTask(tx: Tx, actor: TaskActor, input: CreateTaskInput, opts: { preferColumnKey?: string } = {}): Promise<Task | null> {
+export async function insertTask(
+  tx: Tx,
+  actor: TaskActor,
+  input: CreateTaskInput,
+  opts: { preferColumnKey?: string } & TaskChangeOptions = {},
+): Promise<Task | null> {
   const column = input.status
     ? await resolveColumn(tx, actor.tenantId, input.status)
     : await defaultColumn(tx, actor.tenantId, opts.preferColumnKey);
@@ -166,6 +172,7 @@ export async function insertTask(tx: Tx, actor: TaskActor, input: CreateTaskInpu
   const id = inserted[0]?.id;
   if (!id) return null;
   const task = await getTask(tx, id);
+  await recordTaskChange(tx, actor.tenantId, { op: 'upsert', taskId: id, fields: ['title', 'description', 'dueDate', 'assignee', 'column'] }, opts);
   await publishEvent(tx, { type: 'task.created', payload: taskPayload(task), permission: 'tasks:read' });
   return task;
 }
@@ -174,7 +181,7 @@ function staleVersion(current: Task): AppError {
   return conflict(`This task was changed by someone else (now at version ${current.version}); reload and try again`, { task: current });
 }
 
-export async function updateTask(tx: Tx, actor: TaskActor, id: string, input: UpdateTaskInput): Promise<Task> {
+export async function updateTask(tx: Tx, actor: TaskActor, id: string, input: UpdateTaskInput, opts: TaskChangeOptions = {}): Promise<Task> {
   const current = await getTask(tx, id);
   if (current.version !== input.version) throw staleVersion(current);
 
@@ -207,11 +214,26 @@ export async function updateTask(tx: Tx, actor: TaskActor, id: string, input: Up
   // Another transaction committed between our read and our write: the version check in the WHERE caught it.
   if (!updated) throw staleVersion(await getTask(tx, id));
   const task = await getTask(tx, id);
+  await recordTaskChange(tx, actor.tenantId, { op: 'upsert', taskId: id, fields: syncedFields(current, task) }, opts);
   await publishEvent(tx, { type: moved ? 'task.moved' : 'task.updated', payload: taskPayload(task), permission: 'tasks:read' });
   return task;
 }
 
-export async function deleteTask(tx: Tx, id: string): Promise<void> {
+// Which of the fields integrations sync this update changed (a re-save of the same value changes nothing).
+function syncedFields(before: Task, after: Task): SyncedField[] {
+  const fields: SyncedField[] = [];
+  if (before.title !== after.title) fields.push('title');
+  if (before.description !== after.description) fields.push('description');
+  if (before.dueDate !== after.dueDate) fields.push('dueDate');
+  if (before.assigneeId !== after.assigneeId) fields.push('assignee');
+  if (before.columnId !== after.columnId) fields.push('column');
+  return fields;
+}
+
+export async function deleteTask(tx: Tx, id: string, opts: TaskChangeOptions = {}): Promise<void> {
+  const [existing] = await tx.select({ tenantId: tasks.tenantId }).from(tasks).where(eq(tasks.id, id)).limit(1);
+  if (!existing) throw notFound('Task');
+  await recordTaskChange(tx, existing.tenantId, { op: 'delete', taskId: id, fields: [] }, opts);
   const [deleted] = await tx.delete(tasks).where(eq(tasks.id, id)).returning({ id: tasks.id, version: tasks.version });
   if (!deleted) throw notFound('Task');
   await publishEvent(tx, { type: 'task.deleted', payload: { id: deleted.id, version: deleted.version }, permission: 'tasks:read' });

@@ -265,6 +265,33 @@ const FIXTURES: Record<string, Fixture> = {
     }),
     update: () => ({ name: 'Renamed file' }),
   },
+  asana_connections: {
+    // One settings row per connection; the matrix's seeded connection is reused, so a tenant holds one here.
+    key: 'tenant_id',
+    onePerTenant: true,
+    newRow: (t) => ({ tenant_id: t.id, connection_id: parent(t, 'integration_connections'), project_gid: '1' }),
+    update: () => ({ project_name: 'Renamed project' }),
+  },
+  asana_task_links: {
+    // One link per (connection, task), and the matrix seeds one task: a tenant holds one here.
+    key: 'tenant_id',
+    onePerTenant: true,
+    newRow: (t) => ({ tenant_id: t.id, connection_id: parent(t, 'integration_connections'), task_id: parent(t, 'tasks'), asana_gid: `${Date.now()}${short()}` }),
+    update: () => ({ asana_modified_at: sql`now()` }),
+  },
+  integration_outbox: {
+    newRow: (t) => ({ tenant_id: t.id, connection_id: parent(t, 'integration_connections'), provider: 'asana', task_id: parent(t, 'tasks'), op: 'upsert' }),
+    update: () => ({ attempts: 1 }),
+  },
+  task_field_changes: {
+    newRow: (t) => ({ tenant_id: t.id, task_id: parent(t, 'tasks'), field: 'title', source: 'asana', losing_source: 'reflex' }),
+    update: () => ({ field: 'description' }),
+  },
+  asana_webhook_deliveries: {
+    key: 'body_hash',
+    newRow: (t) => ({ tenant_id: t.id, connection_id: parent(t, 'integration_connections'), body_hash: randomBytes(16).toString('hex') }),
+    update: () => ({ received_at: sql`now()` }),
+  },
   scim_tokens: {
     newRow: (t) => ({ tenant_id: t.id, name: 'Matrix SCIM token', prefix: 'rfx_scim_matr', token_hash: randomBytes(32).toString('hex'), created_by: t.ownerUserId }),
     update: () => ({ name: 'Renamed SCIM token' }),

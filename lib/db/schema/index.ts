@@ -19,3 +19,4 @@ export * from './sso';
 export * from './integrations';
 export * from './slack';
 export * from './google-drive';
+export * from './asana';
