@@ -1,5 +1,5 @@
 import { defineConfig, devices } from '@playwright/test';
-import { E2E_STRIPE } from './e2e/stripe-e2e';
+import { E2E_ASANA, E2E_STRIPE } from './e2e/fakes-e2e';
 
 // E2E_PORT lets several checkouts on one machine run their suites side by side.
 const PORT = Number(process.env.E2E_PORT ?? 3100);
@@ -63,6 +63,10 @@ export default defineConfig({
       STRIPE_PRICE_PROFESSIONAL: 'price_e2e_professional',
       STRIPE_PRICE_ENTERPRISE: 'price_e2e_enterprise',
       BILLING_CLOCK_SIMULATION: '1',
+      // Integrations: Asana's OAuth pages and API are the fake e2e/integrations.spec.ts runs.
+      ASANA_CLIENT_ID: E2E_ASANA.clientId,
+      ASANA_CLIENT_SECRET: E2E_ASANA.clientSecret,
+      ASANA_API_BASE: `http://127.0.0.1:${E2E_ASANA.port}`,
       LOG_LEVEL: 'warn',
       // e2e/sso.spec.ts: its OpenID Provider runs on 127.0.0.1 over http, and its DNS server answers the
       // domain-verification lookup (e2e/dns-server.ts).

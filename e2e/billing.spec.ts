@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { startStripeFake, type StripeFake } from '../tests/fakes/stripe-fake';
 import { signUp, snap, uniqueEmail } from './helpers';
-import { E2E_STRIPE } from './stripe-e2e';
+import { E2E_STRIPE } from './fakes-e2e';
 
 // An owner subscribes by card through (a wire-format fake of) Stripe Checkout; a renewal payment fails, the grace
 // banner appears, the organization is suspended on day 7 (a simulated billing clock) and comes back the moment the

@@ -58,7 +58,7 @@ const gidOf = () => String(1_200_000_000_000_000 + Math.floor(Math.random() * 1e
 const errors = (res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}) =>
   sendJson(res, status, { errors: [{ message, help: 'For more information on API status codes and how to handle them, read the docs on errors.' }] }, headers);
 
-export async function startAsanaFake(): Promise<AsanaFake> {
+export async function startAsanaFake(options: { port?: number } = {}): Promise<AsanaFake> {
   const clientId = 'asana-client-id';
   const clientSecret = 'asana-client-secret';
   const user = { gid: gidOf(), name: 'Ada Asana', email: 'ada@asana.test' };
@@ -260,7 +260,7 @@ export async function startAsanaFake(): Promise<AsanaFake> {
     }
     if (url.pathname.startsWith('/api/1.0/')) return api(req, res, r, url);
     return errors(res, 404, 'Not found');
-  });
+  }, options.port);
 
   const sign = (secret: string, body: string) => createHmac('sha256', secret).update(body).digest('hex');
   const post = async (target: string, body: string, headers: Record<string, string>) => {
