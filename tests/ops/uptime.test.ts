@@ -154,7 +154,8 @@ describe('uptime on /api/status and /status', () => {
       .insert(platformSettings)
       .values({ key: 'uptime.coverage', value: { components: { database: [[since, now - MIN]] } } })
       .onConflictDoUpdate({ target: platformSettings.key, set: { value: { components: { database: [[since, now - MIN]] } } } });
-    const outageStart = since + DAY_MS + 2 * H;
+    // 02:00 UTC on the day after coverage starts: the half hour never crosses midnight, whatever time the test runs.
+    const outageStart = Math.floor((since + DAY_MS) / DAY_MS) * DAY_MS + 2 * H;
     await recordPastIncident({
       component: 'database',
       kind: 'dependency_down',
