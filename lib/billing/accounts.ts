@@ -132,13 +132,20 @@ export async function issueInvoice(tx: Tx, input: z.infer<typeof issueInvoiceSch
   return (await getBillingView(tx, now)).invoices.find((i) => i.id === invoice.id) ?? invoiceSchema.parse(invoice);
 }
 
-async function setActive(tx: Tx, tenantId: string, by: string, reason: string): Promise<void> {
+/** A paid invoice's consequence: active again at once, unless another invoice is still overdue. Audited when it changes. */
+export async function reactivateIfSettled(tx: Tx, tenantId: string, by: string): Promise<void> {
+  const [stillOverdue] = await tx
+    .select({ id: billingInvoices.id })
+    .from(billingInvoices)
+    .where(and(eq(billingInvoices.status, 'open'), isNotNull(billingInvoices.failedAt)))
+    .limit(1);
+  if (stillOverdue) return;
   const [changed] = await tx
     .update(billingAccounts)
     .set({ status: 'active', pastDueSince: null, suspendedAt: null, remindersSent: 0, updatedAt: new Date() })
     .where(sql`${billingAccounts.status} <> 'active'`)
     .returning({ tenantId: billingAccounts.tenantId });
-  if (changed) await recordAuditEvent(tx, { action: 'billing.reactivated', actor: actorOf(by), target: { type: 'billing', id: tenantId }, metadata: { reason } });
+  if (changed) await recordAuditEvent(tx, { action: 'billing.reactivated', actor: actorOf(by), target: { type: 'billing', id: tenantId }, metadata: { reason: 'paid' } });
 }
 
 /** The manual provider's payment: an operator marks the invoice paid. Reactivates at once when nothing else is overdue. */
@@ -154,12 +161,7 @@ export async function payInvoice(tx: Tx, invoiceId: string, by: string, now = ne
     throw new AppError('conflict', `This invoice is already ${existing.status}`);
   }
   await recordAuditEvent(tx, { action: 'billing.invoicePaid', actor: actorOf(by), target: { type: 'invoice', id: invoice.id }, metadata: { amountCents: invoice.amountCents } });
-  const [stillOverdue] = await tx
-    .select({ id: billingInvoices.id })
-    .from(billingInvoices)
-    .where(and(eq(billingInvoices.status, 'open'), isNotNull(billingInvoices.failedAt)))
-    .limit(1);
-  if (!stillOverdue) await setActive(tx, invoice.tenantId, by, 'paid');
+  await reactivateIfSettled(tx, invoice.tenantId, by);
   return getBillingView(tx, now);
 }
 

@@ -1,4 +1,4 @@
-import { and, eq, isNotNull, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordAuditEvent } from '@/lib/audit/record';
 import { getDb } from '@/lib/db/client';
@@ -9,6 +9,7 @@ import type { Tx } from '@/lib/db/types';
 import { getEnv } from '@/lib/env';
 import { AppError } from '@/lib/http/errors';
 import { logger } from '@/lib/log';
+import { reactivateIfSettled } from './accounts';
 import { runBillingClock } from './clock';
 import { addDays, INVOICE_NET_DAYS } from './plans';
 import { stripeClient } from './stripe';
@@ -46,17 +47,6 @@ function subscriptionId(object: StripeObject): string | null {
   return typeof s === 'string' ? s : (s?.id ?? null);
 }
 
-async function reconcileStatus(tx: Tx, tenantId: string): Promise<void> {
-  const [overdue] = await tx.select({ id: billingInvoices.id }).from(billingInvoices).where(and(eq(billingInvoices.status, 'open'), isNotNull(billingInvoices.failedAt))).limit(1);
-  if (overdue) return;
-  const [changed] = await tx
-    .update(billingAccounts)
-    .set({ status: 'active', pastDueSince: null, suspendedAt: null, remindersSent: 0, updatedAt: new Date() })
-    .where(sql`${billingAccounts.status} <> 'active'`)
-    .returning({ tenantId: billingAccounts.tenantId });
-  if (changed) await recordAuditEvent(tx, { action: 'billing.reactivated', actor: billingActor, target: { type: 'billing', id: tenantId }, metadata: { reason: 'paid' } });
-}
-
 // An invoice's state as of this event. Webhooks arrive in any order: an event older than the one already applied
 // to the invoice changes nothing (a late "payment failed" never undoes a payment).
 async function applyInvoice(tx: Tx, tenantId: string, object: StripeObject, at: Date, paid: boolean): Promise<string> {
@@ -90,7 +80,7 @@ async function applyInvoice(tx: Tx, tenantId: string, object: StripeObject, at: 
   }
   await recordAuditEvent(tx, { action: paid ? 'billing.invoicePaid' : 'billing.paymentFailed', actor: billingActor, target: { type: 'invoice', id: object.id }, metadata: { amountCents: amount } });
   if (paid) {
-    await reconcileStatus(tx, tenantId);
+    await reactivateIfSettled(tx, tenantId, 'stripe');
     return 'paid';
   }
   const [moved] = await tx
