@@ -14,6 +14,7 @@ import {
   integrationConnections,
   integrationOauthStates,
   slackUserLinks,
+  taskFieldChanges,
   invitations,
   memberships,
   privacyExports,
@@ -98,6 +99,25 @@ function mentions(column: typeof tasks.title | typeof tasks.description, terms: 
   return or(...terms.map((term) => sql`strpos(${column}, ${term}) > 0`));
 }
 
+// A jsonb value with each term replaced: field values are strings (titles, descriptions, assignee emails).
+function scrubbedJson(column: typeof taskFieldChanges.value | typeof taskFieldChanges.losingValue, terms: string[]) {
+  const text = terms.reduce((expr, term) => sql`replace(${expr}, ${term}, ${REDACTED})`, sql`(${column} #>> '{}')`);
+  return sql`case when jsonb_typeof(${column}) = 'string' then to_jsonb(${text}) else ${column} end`;
+}
+
+function jsonMentions(column: typeof taskFieldChanges.value | typeof taskFieldChanges.losingValue, terms: string[]) {
+  return or(...terms.map((term) => sql`strpos(${column} #>> '{}', ${term}) > 0`));
+}
+
+// The history of values that lost to Asana is kept with the task, so the person comes out of it too.
+async function deidentifyTaskHistory(tx: Tx, terms: string[]): Promise<void> {
+  if (terms.length === 0) return;
+  await tx
+    .update(taskFieldChanges)
+    .set({ value: scrubbedJson(taskFieldChanges.value, terms), losingValue: scrubbedJson(taskFieldChanges.losingValue, terms) })
+    .where(or(jsonMentions(taskFieldChanges.value, terms), jsonMentions(taskFieldChanges.losingValue, terms)));
+}
+
 // Tasks are team work and stay; only the person is taken out of them.
 async function deidentifyTasks(tx: Tx, subject: Subject): Promise<number> {
   const terms = scrubTerms(subject);
@@ -126,6 +146,7 @@ async function deidentifyTasks(tx: Tx, subject: Subject): Promise<number> {
       .returning({ id: tasks.id });
     for (const r of byText) touched.add(r.id);
   }
+  await deidentifyTaskHistory(tx, terms);
   return touched.size;
 }
 

@@ -1,5 +1,20 @@
 import { and, asc, eq, gt, or, type SQL } from 'drizzle-orm';
-import { aiUsage, apiKeys, assistantConversations, assistantTurns, auditLog, documents, integrationConnections, memberships, roles, slackUserLinks, tasks, user } from '@/lib/db/schema';
+import {
+  aiUsage,
+  apiKeys,
+  assistantConversations,
+  assistantTurns,
+  auditLog,
+  billingInvoices,
+  documents,
+  integrationConnections,
+  memberships,
+  roles,
+  slackUserLinks,
+  taskFieldChanges,
+  tasks,
+  user,
+} from '@/lib/db/schema';
 import { reachEveryMember } from '@/lib/db/member-scope';
 import type { Tx } from '@/lib/db/types';
 import { toAuditEntry } from '@/lib/audit/query';
@@ -40,6 +55,10 @@ const SECTIONS = {
         roleKey: roles.key,
         roleName: roles.name,
         permissions: roles.permissions,
+        deactivatedAt: memberships.deactivatedAt,
+        externalId: memberships.externalId,
+        scimUserName: memberships.scimUserName,
+        scimName: memberships.scimName,
         createdAt: memberships.createdAt,
       })
       .from(memberships)
@@ -88,6 +107,24 @@ const SECTIONS = {
       .from(tasks)
       .where(page(after, tasks.id, mine(s, or(eq(tasks.createdBy, s.userId), eq(tasks.assigneeId, s.userId)))))
       .orderBy(asc(tasks.id))
+      .limit(size),
+  // Values that lost under last-writer-wins with Asana (lib/integrations/asana/sync.ts), for the same tasks as above.
+  taskHistory: (tx, s, after, size) =>
+    tx
+      .select({
+        id: taskFieldChanges.id,
+        taskId: taskFieldChanges.taskId,
+        field: taskFieldChanges.field,
+        source: taskFieldChanges.source,
+        value: taskFieldChanges.value,
+        losingSource: taskFieldChanges.losingSource,
+        losingValue: taskFieldChanges.losingValue,
+        createdAt: taskFieldChanges.createdAt,
+      })
+      .from(taskFieldChanges)
+      .innerJoin(tasks, eq(tasks.id, taskFieldChanges.taskId))
+      .where(page(after, taskFieldChanges.id, mine(s, or(eq(tasks.createdBy, s.userId), eq(tasks.assigneeId, s.userId)))))
+      .orderBy(asc(taskFieldChanges.id))
       .limit(size),
   apiKeys: (tx, s, after, size) =>
     tx
@@ -207,12 +244,45 @@ const SECTIONS = {
       .where(page(after, aiUsage.id))
       .orderBy(asc(aiUsage.id))
       .limit(size),
+  // The organization's invoices (lib/billing); the card and payment details stay with the payment provider.
+  invoices: (tx, _s, after, size) =>
+    tx
+      .select({
+        id: billingInvoices.id,
+        periodStart: billingInvoices.periodStart,
+        seats: billingInvoices.seats,
+        unitPriceCents: billingInvoices.unitPriceCents,
+        amountCents: billingInvoices.amountCents,
+        currency: billingInvoices.currency,
+        status: billingInvoices.status,
+        issuedAt: billingInvoices.issuedAt,
+        dueAt: billingInvoices.dueAt,
+        failedAt: billingInvoices.failedAt,
+        paidAt: billingInvoices.paidAt,
+        providerInvoiceId: billingInvoices.providerInvoiceId,
+      })
+      .from(billingInvoices)
+      .where(page(after, billingInvoices.id))
+      .orderBy(asc(billingInvoices.id))
+      .limit(size),
 } satisfies Record<string, ReadPage>;
 
 export type ExportSection = keyof typeof SECTIONS;
 
-const ME_SECTIONS: readonly ExportSection[] = ['profiles', 'memberships', 'documents', 'tasks', 'conversations', 'assistantTurns', 'apiKeys', 'integrations', 'slackLinks', 'audit'];
-const TENANT_SECTIONS: readonly ExportSection[] = [...ME_SECTIONS, 'usage'];
+const ME_SECTIONS: readonly ExportSection[] = [
+  'profiles',
+  'memberships',
+  'documents',
+  'tasks',
+  'taskHistory',
+  'conversations',
+  'assistantTurns',
+  'apiKeys',
+  'integrations',
+  'slackLinks',
+  'audit',
+];
+const TENANT_SECTIONS: readonly ExportSection[] = [...ME_SECTIONS, 'usage', 'invoices'];
 
 export function sectionsFor(scope: ExportScope): readonly ExportSection[] {
   return scope === 'me' ? ME_SECTIONS : TENANT_SECTIONS;

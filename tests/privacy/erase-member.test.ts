@@ -134,9 +134,13 @@ describe('DELETE /api/v1/privacy/users/{membershipId}', () => {
     const colleagueThread = await converse(bystander.as, `About ${victimName}`, `What did ${victimName} note about the quarterly plan?`);
     const threadBefore = await call(conversationRoute.GET, { path: `/api/v1/assistant/conversations/${colleagueThread}`, params: { id: colleagueThread }, as: bystander.as });
     expect(JSON.stringify(threadBefore.body.turns[0].citations)).toContain(victim.email);
+    // A value that lost to Asana on a colleague's task names them (lib/integrations/asana/sync.ts keeps it).
+    await ownerRows(sql`insert into task_field_changes (tenant_id, task_id, field, source, value, losing_source, losing_value)
+      select tenant_id, id, 'assignee', 'asana', to_jsonb(${victim.email}::text), 'reflex', to_jsonb(${`Give it to ${victimName}`}::text)
+      from tasks where tenant_id = ${tenantA} and created_by = ${bystander.userId}`);
     // The scan sees the person where they were before erasure: it is not vacuously empty afterwards.
     const seen = new Set((await findTraces([victim.email, victimName, victim.userId], [victim.userId])).map((t) => t.table));
-    for (const table of ['user', 'session', 'account', 'memberships', 'invitations', 'api_keys', 'documents', 'tasks', 'audit_log', 'assistant_conversations', 'assistant_turns']) {
+    for (const table of ['user', 'session', 'account', 'memberships', 'invitations', 'api_keys', 'documents', 'tasks', 'audit_log', 'assistant_conversations', 'assistant_turns', 'task_field_changes']) {
       expect(seen, table).toContain(table);
     }
 
@@ -166,6 +170,8 @@ describe('DELETE /api/v1/privacy/users/{membershipId}', () => {
     expect(tasks.every((t) => t.assignee_id === null)).toBe(true);
     expect(tasks.find((t) => t.title === 'Victim wrote this')?.created_by).toBeNull();
     expect(tasks.find((t) => t.title === 'Call [erased]')?.created_by).toBe(bystander.userId);
+    const history = await ownerRows<{ value: unknown; losing_value: unknown }>(sql`select value, losing_value from task_field_changes where tenant_id = ${tenantA}`);
+    expect(history).toEqual([{ value: '[erased]', losing_value: 'Give it to [erased]' }]);
 
     // The colleague keeps their conversation, without the person in it.
     const threadAfter = await call(conversationRoute.GET, { path: `/api/v1/assistant/conversations/${colleagueThread}`, params: { id: colleagueThread }, as: bystander.as });

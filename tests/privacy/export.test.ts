@@ -103,6 +103,12 @@ beforeAll(async () => {
   const key = await call(apiKeysRoute.POST, { method: 'POST', path: '/api/v1/api-keys', body: { name: 'alice key', scopes: ['tasks:read'] }, as: alice.as });
   expect(key.status, JSON.stringify(key.body)).toBe(201);
   aliceKey = key.body.secret;
+  // A value that lost to Asana on each member's task, and one invoice: written as the sync and billing jobs do.
+  await ownerRows(sql`insert into task_field_changes (tenant_id, task_id, field, source, value, losing_source, losing_value)
+    select tenant_id, id, 'title', 'asana', to_jsonb(title || ' (Asana)'), 'reflex', to_jsonb(title || ' lost edit')
+    from tasks where tenant_id = ${tenantA} and title in ('Alice own task', 'Bob own task')`);
+  await ownerRows(sql`insert into billing_invoices (tenant_id, period_start, seats, unit_price_cents, amount_cents, issued_at, due_at)
+    values (${tenantA}, '2026-11-01', 3, 1500, 4500, now(), now() + interval '14 days')`);
 });
 
 afterAll(async () => {
@@ -119,7 +125,7 @@ describe('personal export (scope me)', () => {
     const view = await buildExport(alice.as, 'me');
     exportId = view.id;
     expect(view.status).toBe('ready');
-    expect(view.progress).toEqual({ percent: 100, sectionsDone: 10, sectionsTotal: 10 });
+    expect(view.progress).toEqual({ percent: 100, sectionsDone: 11, sectionsTotal: 11 });
     expect(view.downloadUrl).toBe(`/api/v1/privacy/exports/${exportId}/download`);
     ({ raw, lines } = await downloadLines(alice.as, exportId));
   });
@@ -144,12 +150,13 @@ describe('personal export (scope me)', () => {
       ]),
     );
     expect(steps).not.toContain('section-usage');
+    expect(steps).not.toContain('section-invoices');
   });
 
   it('holds the member’s profile, membership, documents, tasks and key metadata, and no one else’s', () => {
     expect(lines[0]?.section).toBe('export');
     expect(inSection(lines, 'profiles')).toEqual([expect.objectContaining({ id: alice.userId, email: alice.email })]);
-    expect(inSection(lines, 'memberships')).toEqual([expect.objectContaining({ userId: alice.userId, roleKey: 'admin' })]);
+    expect(inSection(lines, 'memberships')).toEqual([expect.objectContaining({ userId: alice.userId, roleKey: 'admin', deactivatedAt: null })]);
     expect(inSection(lines, 'documents').map((d) => d.title)).toEqual(['Alice quarterly notes']);
     expect(inSection(lines, 'documents')[0]?.text).toBe('Alice writes about the quarterly plan.');
     expect(inSection(lines, 'tasks').map((t) => t.title).sort()).toEqual(['Alice own task', 'Assigned to Alice']);
@@ -159,6 +166,8 @@ describe('personal export (scope me)', () => {
     expect(inSection(lines, 'audit').length).toBeGreaterThan(0);
     expect(inSection(lines, 'audit').every((e) => (e.actor as { id: string }).id === alice.userId)).toBe(true);
     expect(inSection(lines, 'usage')).toEqual([]);
+    expect(inSection(lines, 'invoices')).toEqual([]);
+    expect(inSection(lines, 'taskHistory')).toEqual([expect.objectContaining({ field: 'title', losingValue: 'Alice own task lost edit' })]);
     expect(raw).not.toContain(bob.email);
     expect(raw).not.toContain('Bob');
   });
@@ -207,7 +216,7 @@ describe('organization export (scope tenant)', () => {
 
   it('holds every member, document, task and the audit log and usage, and no secret', async () => {
     const view = await buildExport(ownerA, 'tenant');
-    expect(view).toMatchObject({ status: 'ready', scope: 'tenant', progress: { percent: 100, sectionsDone: 11, sectionsTotal: 11 } });
+    expect(view).toMatchObject({ status: 'ready', scope: 'tenant', progress: { percent: 100, sectionsDone: 13, sectionsTotal: 13 } });
     const { raw, lines } = await downloadLines(ownerA, view.id);
     const emails = inSection(lines, 'profiles').map((p) => p.email);
     expect(emails).toEqual(expect.arrayContaining([alice.email, bob.email]));
@@ -218,6 +227,8 @@ describe('organization export (scope tenant)', () => {
     expect(inSection(lines, 'conversations').map((c) => c.title).sort()).toEqual(['Alice planning chat', 'Bob private chat']);
     expect(inSection(lines, 'assistantTurns').map((t) => t.question).sort()).toEqual(['What else is there?', 'What is in the quarterly plan?']);
     expect(inSection(lines, 'audit').length).toBeGreaterThan(0);
+    expect(inSection(lines, 'taskHistory').map((c) => c.losingValue).sort()).toEqual(['Alice own task lost edit', 'Bob own task lost edit']);
+    expect(inSection(lines, 'invoices')).toEqual([expect.objectContaining({ periodStart: '2026-11-01', amountCents: 4500, status: 'open' })]);
     expect(lines[0]?.data.sections).toContain('usage');
     expect(raw).not.toContain(aliceKey);
     expect(raw).not.toContain(ownerKey);
