@@ -1,10 +1,9 @@
 import { clientIp, requestIdFor, userAgent } from '@/lib/http/request-meta';
-import { getEnv } from '@/lib/env';
 import { enforceLimits, getLimiters } from '@/lib/ratelimit/limits';
 import { safeNext } from '@/lib/ui/format';
 import type { SsoRequestMeta } from './complete';
 import { failureReasonOf } from './failure';
-import { LOGIN_STATE_TTL_SECONDS, STATE_COOKIE } from './login-state';
+import { isSecureBase, LOGIN_STATE_TTL_SECONDS, SAML_STATE_COOKIE, STATE_COOKIE } from './login-state';
 
 // What the browser legs of SSO (start, callbacks) share: the state cookie, redirects, and the error page.
 
@@ -19,25 +18,32 @@ export async function limitSsoCaller(req: Request): Promise<Record<string, strin
   return enforceLimits([{ limiter: getLimiters().auth, key: `sso:${clientIp(req)}` }]);
 }
 
-function secure(): boolean {
-  return (getEnv().APP_URL ?? '').startsWith('https://');
+function stateCookie(name: string, value: string, maxAge: number, path: string, sameSite: 'Lax' | 'None', secure: boolean): string {
+  return `${name}=${value}; Path=${path}; Max-Age=${maxAge}; HttpOnly; SameSite=${sameSite}${secure ? '; Secure' : ''}`;
 }
 
-// SameSite=Lax: the IdP sends the browser back with a top-level GET, which carries a Lax cookie. (A SAML POST
-// binding would not: the SAML wiring binds by RelayState and InResponseTo instead.)
-export function stateCookie(browser: string): string {
-  return `${STATE_COOKIE}=${browser}; Path=/api/sso; Max-Age=${LOGIN_STATE_TTL_SECONDS}; HttpOnly; SameSite=Lax${secure() ? '; Secure' : ''}`;
+// SameSite=Lax: the IdP sends the browser back to the OIDC callback with a top-level GET, which carries a Lax
+// cookie. A SAML IdP POSTs its form cross-site, which carries only a SameSite=None cookie, and browsers accept
+// those only when Secure: over https the same browser secret also goes into one of those, for the ACS.
+export function stateCookies(baseUrl: string, browser: string): string[] {
+  const secure = isSecureBase(baseUrl);
+  const cookies = [stateCookie(STATE_COOKIE, browser, LOGIN_STATE_TTL_SECONDS, '/api/sso', 'Lax', secure)];
+  if (secure) cookies.push(stateCookie(SAML_STATE_COOKIE, browser, LOGIN_STATE_TTL_SECONDS, '/api/sso/saml', 'None', true));
+  return cookies;
 }
 
-export function clearStateCookie(): string {
-  return `${STATE_COOKIE}=; Path=/api/sso; Max-Age=0; HttpOnly; SameSite=Lax${secure() ? '; Secure' : ''}`;
+export function clearStateCookies(baseUrl: string): string[] {
+  const secure = isSecureBase(baseUrl);
+  const cookies = [stateCookie(STATE_COOKIE, '', 0, '/api/sso', 'Lax', secure)];
+  if (secure) cookies.push(stateCookie(SAML_STATE_COOKIE, '', 0, '/api/sso/saml', 'None', true));
+  return cookies;
 }
 
-export function readStateCookie(req: Request): string | null {
+export function readStateCookie(req: Request, name: string = STATE_COOKIE): string | null {
   const header = req.headers.get('cookie') ?? '';
   for (const part of header.split(';')) {
-    const [name, ...rest] = part.trim().split('=');
-    if (name === STATE_COOKIE) return rest.join('=') || null;
+    const [key, ...rest] = part.trim().split('=');
+    if (key === name) return rest.join('=') || null;
   }
   return null;
 }

@@ -7,6 +7,13 @@ import { ssoFailure } from './failure';
 
 export const LOGIN_STATE_TTL_SECONDS = 10 * 60;
 export const STATE_COOKIE = 'reflex_sso_state';
+// The same browser secret in a SameSite=None cookie, which a SAML IdP's cross-site POST carries (https only).
+export const SAML_STATE_COOKIE = 'reflex_sso_saml_state';
+
+// Whether the browser reaches us over https: then the state cookies are Secure, and SAML's can be SameSite=None.
+export function isSecureBase(baseUrl: string): boolean {
+  return baseUrl.startsWith('https://');
+}
 
 export interface NewLoginState {
   connectionId: string;
@@ -57,8 +64,8 @@ export function tenantOfState(state: string | null): string {
 
 /**
  * Single use: the row is marked used by the same statement that finds it unused, so two callbacks racing with one
- * state cannot both pass. `browser` null skips the cookie check (SAML POST binding, where the browser may not send
- * a SameSite=Lax cookie; the SAML module binds by InResponseTo instead).
+ * state cannot both pass. `checkBrowser: false` skips the cookie check (SAML over plain http, where the IdP's
+ * cross-site POST carries no cookie at all; the SAML module binds by InResponseTo there).
  */
 export async function consumeLoginState(tx: Tx, state: string, browser: string | null, opts: { checkBrowser: boolean } = { checkBrowser: true }): Promise<LoginState> {
   const hash = sha256(state);

@@ -10,7 +10,7 @@ import { samlConfigOf, type ConnectionRow } from './connections';
 import { sha256 } from './crypto';
 import { failureReasonOf, ssoFailure, type SsoFailureReason } from './failure';
 import type { FinishedSignIn, StartedSignIn } from './flow';
-import { claimAssertionOnce, consumeLoginState, createLoginState, tenantOfState } from './login-state';
+import { claimAssertionOnce, consumeLoginState, createLoginState, isSecureBase, tenantOfState } from './login-state';
 import {
   createSamlLoginRedirect,
   samlIdpConfigSchemaWith,
@@ -88,11 +88,19 @@ export async function readSamlForm(req: Request): Promise<SamlForm> {
 }
 
 /**
- * The ACS: RelayState names the tenant and its pending sign-in (used once). The IdP's POST is cross-site, so the
- * SameSite=Lax state cookie does not come back; the binding is the AuthnRequest id, which the signed assertion
- * must answer. A response without RelayState (IdP-initiated) is refused: nothing ties it to a sign-in started here.
+ * The ACS: RelayState names the tenant and its pending sign-in (used once), and the signed assertion must answer
+ * its AuthnRequest id. Over https the browser must also bring the SameSite=None state cookie set at the start, so
+ * an attacker's own assertion, posted through a victim's browser, signs no one in there (login CSRF). Over plain
+ * http (local development) browsers drop SameSite=None cookies, and the request id is the only binding. A
+ * response without RelayState (IdP-initiated) is refused: nothing ties it to a sign-in started here.
  */
-export async function finishSamlSignIn(connectionId: string, form: SamlForm, baseUrl: string, meta: SsoRequestMeta): Promise<FinishedSignIn> {
+export async function finishSamlSignIn(
+  connectionId: string,
+  form: SamlForm,
+  browser: string | null,
+  baseUrl: string,
+  meta: SsoRequestMeta,
+): Promise<FinishedSignIn> {
   const state = form.RelayState;
   const tenantId = tenantOfState(state);
   let knownConnection: string | null = null;
@@ -100,7 +108,7 @@ export async function finishSamlSignIn(connectionId: string, form: SamlForm, bas
   try {
     const { login, row } = await withTenant(tenantId, async (tx) => {
       // Typed by tenantOfState above: a state it accepted is a string.
-      const found = await consumeLoginState(tx, state ?? '', null, { checkBrowser: false });
+      const found = await consumeLoginState(tx, state ?? '', browser, { checkBrowser: isSecureBase(baseUrl) });
       const [conn] = await tx.select().from(ssoConnections).where(eq(ssoConnections.id, found.connectionId)).limit(1);
       return { login: found, row: conn ?? null };
     });

@@ -16,6 +16,8 @@ export interface CallOptions {
   headers?: Record<string, string>;
   params?: Record<string, string>;
   as?: Identity;
+  /** The origin the request is sent to (default BASE), e.g. an https deployment. */
+  base?: string;
 }
 
 export type Identity = { cookie: string; tenantId?: string } | { apiKey: string };
@@ -37,7 +39,7 @@ export async function call(handler: RouteHandler, opts: CallOptions): Promise<{ 
   // A streamed body needs duplex 'half' (undici); the DOM RequestInit type does not know it yet.
   const init: RequestInit & { duplex?: 'half' } = { method: opts.method ?? 'GET', headers, body };
   if (body instanceof ReadableStream) init.duplex = 'half';
-  const req = new Request(`${BASE}${opts.path}`, init);
+  const req = new Request(`${opts.base ?? BASE}${opts.path}`, init);
   const res = await handler(req, { params: Promise.resolve(opts.params ?? {}) });
   const text = await res.text();
   let parsed: unknown = text;

@@ -54,24 +54,30 @@ beforeAll(async () => {
 });
 
 // The browser's first leg: /api/sso/start redirects to the IdP with an AuthnRequest, which the IdP parses.
-async function start(org: Org, email: string) {
-  const res = await call(startRoute.GET, { path: `/api/sso/start?email=${encodeURIComponent(email)}&next=/app/tasks` });
+async function start(org: Org, email: string, base = BASE, sp = org.sp) {
+  const res = await call(startRoute.GET, { base, path: `/api/sso/start?email=${encodeURIComponent(email)}&next=/app/tasks` });
   expect(res.status, JSON.stringify(res.body)).toBe(302);
   const location = new URL(res.headers.get('location') ?? '');
   expect(`${location.origin}${location.pathname}`).toBe(IDP_SSO);
   const query = Object.fromEntries(location.searchParams);
-  const parsed = await org.idp.idp.parseLoginRequest(org.sp, 'redirect', { query });
-  return { requestId: String(parsed.extract.request?.id), relayState: query.RelayState ?? '' };
+  const parsed = await org.idp.idp.parseLoginRequest(sp, 'redirect', { query });
+  return { requestId: String(parsed.extract.request?.id), relayState: query.RelayState ?? '', setCookies: res.headers.getSetCookie() };
 }
 
-// The IdP's auto-submitted form, cross-site, to the ACS of `connectionId`.
-async function post(connectionId: string, form: Record<string, string>) {
+// The IdP's auto-submitted form, cross-site, to the ACS of `connectionId`, with the cookies the browser sends.
+async function post(connectionId: string, form: Record<string, string>, base = BASE, sentCookie?: string) {
   const res = await call(acsRoute.POST, {
+    base,
     method: 'POST',
     path: `/api/sso/saml/${connectionId}/acs`,
     params: { connectionId },
     rawBody: new URLSearchParams(form).toString(),
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://idp.test', 'sec-fetch-site': 'cross-site' },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      origin: 'https://idp.test',
+      'sec-fetch-site': 'cross-site',
+      ...(sentCookie ? { cookie: sentCookie } : {}),
+    },
   });
   const cookie = res.headers
     .getSetCookie()
@@ -181,5 +187,50 @@ describe('SAML sign-in through the routes, against a samlify IdP', () => {
     expect(shape(none.body, other)).toBe(shape(mine.body, a.connectionId));
     const bad = await call(metadataRoute.GET, { path: '/api/sso/saml/nope/metadata', params: { connectionId: 'nope' } });
     expect(bad.status).toBe(400);
+  });
+});
+
+describe('SAML over https: only the browser that started a sign-in can finish it', () => {
+  const HTTPS = 'https://reflex.example.com';
+  let sp: ReturnType<typeof spFromMetadata>;
+
+  beforeAll(async () => {
+    // The IdP reads the https deployment's metadata (its ACS URL and audience are https too).
+    const metadata = await call(metadataRoute.GET, { base: HTTPS, path: `/api/sso/saml/${a.connectionId}/metadata`, params: { connectionId: a.connectionId } });
+    expect(metadata.status).toBe(200);
+    sp = spFromMetadata(metadata.body);
+  });
+
+  async function respondTo(who: ReturnType<typeof person>) {
+    const started = await start(a, who.email, HTTPS, sp);
+    const SAMLResponse = await a.idp.respond(sp, { requestId: started.requestId, nameId: who.email, attributes: who.attributes });
+    return { ...started, SAMLResponse };
+  }
+
+  it('sets the state a second time in a SameSite=None; Secure cookie, which the IdP’s cross-site POST carries', async () => {
+    const who = person(a);
+    const { setCookies, relayState, SAMLResponse } = await respondTo(who);
+    const samlCookie = setCookies.find((c) => c.startsWith('reflex_sso_saml_state='));
+    expect(samlCookie).toMatch(/; Path=\/api\/sso\/saml; .*HttpOnly; SameSite=None; Secure$/);
+    const result = await post(a.connectionId, { SAMLResponse, RelayState: relayState }, HTTPS, samlCookie?.split(';')[0]);
+    expect(result.location).toBe(`${HTTPS}/app/tasks`);
+    expect(result.cookie).toContain('session_token=');
+    const me = await call(meRoute.GET, { path: '/api/v1/me', as: { cookie: result.cookie } });
+    expect(me.body.user.email).toBe(who.email);
+  });
+
+  it('refuses a valid response posted through a browser without that cookie, or with another sign-in’s (login CSRF)', async () => {
+    // The attacker starts a sign-in with their own account and has the victim's browser post the answer.
+    const attacker = await respondTo(person(a));
+    const bare = await post(a.connectionId, { SAMLResponse: attacker.SAMLResponse, RelayState: attacker.relayState }, HTTPS);
+    expect(bare.location).toBe(`${HTTPS}/sso/error?reason=browser_mismatch`);
+    expect(bare.cookie).not.toContain('session_token');
+
+    const victimOwn = await respondTo(person(a));
+    const attacker2 = await respondTo(person(a));
+    const victimCookie = victimOwn.setCookies.find((c) => c.startsWith('reflex_sso_saml_state='))?.split(';')[0];
+    const crossed = await post(a.connectionId, { SAMLResponse: attacker2.SAMLResponse, RelayState: attacker2.relayState }, HTTPS, victimCookie);
+    expect(crossed.location).toBe(`${HTTPS}/sso/error?reason=browser_mismatch`);
+    expect(crossed.cookie).not.toContain('session_token');
   });
 });

@@ -2,7 +2,7 @@ import { startSsoOp } from '@/lib/api/sso';
 import { AppError } from '@/lib/http/errors';
 import { appBaseUrl } from '@/lib/http/request-meta';
 import { publicRoute } from '@/lib/http/route';
-import { errorRedirect, limitSsoCaller, metaOf, nextPathOf, redirect, stateCookie } from '@/lib/sso/browser';
+import { errorRedirect, limitSsoCaller, metaOf, nextPathOf, redirect, stateCookies } from '@/lib/sso/browser';
 import { startSsoSignIn } from '@/lib/sso/flow';
 
 export const GET = publicRoute(startSsoOp, async ({ req, query }) => {
@@ -12,7 +12,7 @@ export const GET = publicRoute(startSsoOp, async ({ req, query }) => {
   if (!target) throw new AppError('validation_failed', 'Send email, or tenant and connection');
   try {
     const started = await startSsoSignIn(target, nextPathOf(query.next), base, metaOf(req, startSsoOp.path));
-    return redirect(started.redirectTo, [stateCookie(started.browser)]);
+    return redirect(started.redirectTo, stateCookies(base, started.browser));
   } catch (err) {
     return errorRedirect(base, err);
   }
