@@ -172,7 +172,12 @@ export async function completeSsoSignIn(input: { tenantId: string; connection: C
         return result;
       },
       { userId: user.id },
-    );
+    ).catch(async (err: unknown) => {
+      // An account made just now for a membership that was then refused (the plan's member limit, no role to
+      // give) belongs to no one: it goes, so a later sign-in starts clean and no orphan holds the address.
+      if (user.created) await (await (await getAuth()).$context).internalAdapter.deleteUser(user.id);
+      throw err;
+    });
     await linkIdentity(connection, profile, user);
     logger.info('sso sign-in', { requestId: meta.requestId, tenantId, connectionId: connection.id, memberCreated: membership.created });
     const session = await mintSession(user.id, tenantId, meta);

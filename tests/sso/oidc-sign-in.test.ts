@@ -9,6 +9,8 @@ import * as domainRoute from '@/app/api/v1/settings/sso/domains/[id]/route';
 import * as domainsRoute from '@/app/api/v1/settings/sso/domains/route';
 import { getAuth } from '@/lib/auth/auth';
 import { resetEnvForTests } from '@/lib/env';
+import { withTenant } from '@/lib/db/tenant';
+import { setQuotaOverrides } from '@/lib/quotas';
 import { BASE, call, provision, signIn, signUp } from '../helpers/http';
 import { addMember, roleIdsOf } from '../helpers/tenancy';
 import { browse, createOidcConnection, randomDomain, REDIRECT_URI, replayCallback, verifiedDomain } from '../helpers/sso';
@@ -87,6 +89,20 @@ describe('OIDC sign-in through a real OpenID Provider', () => {
     );
     expect(out.status).toBe(200);
     expect((await me(result.cookie)).status).toBe(401);
+  });
+
+  it('refuses a new person when the plan has no member left, and keeps no account for them', async () => {
+    await withTenant(org.tenantId, (tx) => setQuotaOverrides(tx, org.tenantId, { members: 1 }));
+    try {
+      const user = person();
+      const result = await browse(`/api/sso/start?email=${encodeURIComponent(user.email)}`);
+      expect(result.location).toBe('/sso/error?reason=provisioning_failed');
+      expect(result.cookie).not.toContain('session_token');
+      const ctx = await (await getAuth()).$context;
+      expect(await ctx.internalAdapter.findUserByEmail(user.email)).toBeNull();
+    } finally {
+      await withTenant(org.tenantId, (tx) => setQuotaOverrides(tx, org.tenantId, {}));
+    }
   });
 
   it('maps IdP groups to roles, on the first and on every later sign-in', async () => {
