@@ -1,5 +1,7 @@
-import { BlockList, isIP } from 'node:net';
+import type { LookupAddress, LookupOptions } from 'node:dns';
 import { lookup } from 'node:dns/promises';
+import { BlockList, isIP } from 'node:net';
+import { Agent, type Dispatcher } from 'undici';
 import { getEnv } from '@/lib/env';
 import { AppError } from '@/lib/http/errors';
 
@@ -8,8 +10,8 @@ import { AppError } from '@/lib/http/errors';
 // could make the server read its own cloud metadata endpoint or an internal service. So: https only, public
 // addresses only, no redirects, a time and a size limit. SSO_ALLOW_INSECURE_URLS=1 lifts the first two for tests
 // and local identity providers (lib/env.ts says where it is refused).
-// Known gap: the address is checked before the request, and fetch resolves the name again (DNS rebinding could
-// swap it in between); pinning the address needs a custom dispatcher.
+// The address is checked twice: before the request, for a clear 422, and in the connection's own lookup, so a
+// name that answers differently the second time (DNS rebinding) still cannot reach a private address.
 
 export const METADATA_TIMEOUT_MS = 10_000;
 export const METADATA_MAX_BYTES = 1024 * 1024;
@@ -40,6 +42,45 @@ export function insecureUrlsAllowed(): boolean {
 
 const refuse = (message: string) => new AppError('validation_failed', message);
 
+type ResolveHost = (host: string) => Promise<LookupAddress[]>;
+const systemResolve: ResolveHost = (host) => lookup(host, { all: true });
+let resolveHost = systemResolve;
+
+/** Tests answer names themselves (a name that changes its answer); null restores the system resolver. */
+export function setHostResolverForTests(resolver: ResolveHost | null): void {
+  resolveHost = resolver ?? systemResolve;
+}
+
+async function publicAddressesOf(host: string): Promise<LookupAddress[]> {
+  const family = isIP(host);
+  let addresses: LookupAddress[];
+  try {
+    addresses = family ? [{ address: host, family }] : await resolveHost(host);
+  } catch {
+    throw refuse(`The host ${host} could not be found`);
+  }
+  if (addresses.length === 0 || addresses.some((a) => !isPublicAddress(a.address))) {
+    throw refuse(`The host ${host} is a private or local address, which the server does not contact`);
+  }
+  return addresses;
+}
+
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+
+// net.connect's lookup hook: the socket connects to an address checked by this very lookup.
+function lookupPublic(hostname: string, options: LookupOptions, callback: LookupCallback): void {
+  publicAddressesOf(hostname).then(
+    (addresses) => {
+      const [first] = addresses;
+      if (options.all) callback(null, addresses);
+      else if (first) callback(null, first.address, first.family);
+    },
+    (err: unknown) => callback(err instanceof Error ? err : new Error(String(err)), ''),
+  );
+}
+
+const pinnedDispatcher = new Agent({ connect: { lookup: lookupPublic } });
+
 /** Throws a 422 naming the problem when the server must not fetch this URL. */
 export async function assertFetchableUrl(raw: string | URL): Promise<URL> {
   let url: URL;
@@ -52,16 +93,7 @@ export async function assertFetchableUrl(raw: string | URL): Promise<URL> {
   if (url.protocol !== 'https:' && !(insecure && url.protocol === 'http:')) throw refuse('The URL must start with https://');
   if (url.username || url.password) throw refuse('The URL must not contain a user name or password');
   if (insecure) return url;
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  let addresses: { address: string }[];
-  try {
-    addresses = isIP(host) ? [{ address: host }] : await lookup(host, { all: true });
-  } catch {
-    throw refuse(`The host ${host} could not be found`);
-  }
-  if (addresses.length === 0 || addresses.some((a) => !isPublicAddress(a.address))) {
-    throw refuse(`The host ${host} is a private or local address, which the server does not contact`);
-  }
+  await publicAddressesOf(url.hostname.replace(/^\[|\]$/g, ''));
   return url;
 }
 
@@ -93,10 +125,15 @@ async function readLimited(res: Response, max: number): Promise<Uint8Array<Array
 export async function guardedFetch(input: string | URL, init: RequestInit = {}): Promise<Response> {
   const url = await assertFetchableUrl(input);
   const signal = init.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(METADATA_TIMEOUT_MS)]) : AbortSignal.timeout(METADATA_TIMEOUT_MS);
+  // Node's fetch takes undici's dispatcher option, which the DOM RequestInit type does not declare.
+  const options: RequestInit & { dispatcher?: Dispatcher } = { ...init, signal, redirect: 'manual' };
+  if (!insecureUrlsAllowed()) options.dispatcher = pinnedDispatcher;
   let res: Response;
   try {
-    res = await fetch(url, { ...init, signal, redirect: 'manual' });
+    res = await fetch(url, options);
   } catch (err) {
+    const refused = err instanceof Error && err.cause instanceof AppError ? err.cause : null;
+    if (refused) throw refused;
     throw refuse(`The identity provider at ${url.host} could not be reached (${err instanceof Error ? err.message : 'network error'})`);
   }
   if (res.status >= 300 && res.status < 400) throw refuse(`The identity provider at ${url.host} answered with a redirect; enter the final URL`);

@@ -1,9 +1,9 @@
 import { randomInt } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resetEnvForTests } from '@/lib/env';
 import { setTxtResolverForTests } from '@/lib/sso/dns';
 import { checkDomainDns } from '@/lib/sso/domains';
-import { isPublicAddress } from '@/lib/sso/fetch-metadata';
+import { guardedFetch, isPublicAddress, setHostResolverForTests } from '@/lib/sso/fetch-metadata';
 import { startDnsServer } from '../fakes/dns-server';
 
 // Domain verification through node's real resolver (lib/sso/dns.ts), pointed by SSO_DNS_SERVERS at a DNS server
@@ -50,5 +50,18 @@ describe('addresses the server never fetches from', () => {
     ['not-an-ip', false],
   ])('%s public: %s', (address, expected) => {
     expect(isPublicAddress(address)).toBe(expected);
+  });
+});
+
+describe('a name that answers differently the second time (DNS rebinding)', () => {
+  afterEach(() => setHostResolverForTests(null));
+
+  it('is refused by the connection’s own lookup when the second answer is a private address', async () => {
+    const answers = [[{ address: '93.184.216.34', family: 4 }], [{ address: '127.0.0.1', family: 4 }]];
+    let calls = 0;
+    setHostResolverForTests(async () => answers[Math.min(calls++, 1)] ?? []);
+    await expect(guardedFetch('https://rebind.test/.well-known/openid-configuration')).rejects.toThrow(/private or local address/);
+    // Once for the clear 422 up front, once when the socket connects.
+    expect(calls).toBe(2);
   });
 });
