@@ -1,11 +1,11 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { OWNER_ROLE_KEY, type Permission } from '@/lib/auth/permissions';
-import { roles, scimGroupMembers, scimGroups } from '@/lib/db/schema';
+import { memberships, roles, scimGroupMembers, scimGroups } from '@/lib/db/schema';
 import type { Tx } from '@/lib/db/types';
 import { AppError, notFound } from '@/lib/http/errors';
 import type { Access } from '@/lib/tenancy/access';
-import { assertGrantable, getRole } from '@/lib/tenancy/roles';
+import { assertCovers, assertGrantable, getRole } from '@/lib/tenancy/roles';
 import { defaultRole, setDefaultRoleId, syncRoles } from './role-sync';
 
 // What an administrator sees and sets in the security settings: where to point the identity provider, the role
@@ -73,6 +73,15 @@ export async function mapScimGroup(tx: Tx, access: Access, groupId: string, inpu
   const [group] = await tx.select().from(scimGroups).where(eq(scimGroups.id, groupId)).limit(1);
   if (!group) throw notFound('SCIM group');
   const role = input.roleId ? await grantableRole(tx, access, input.roleId) : null;
+  // The group's members take the mapped role at once, so this is changing their roles: as on the members page,
+  // nobody may do it to someone who holds permissions they lack (owners are never changed by SCIM).
+  const affected = await tx
+    .select({ permissions: roles.permissions })
+    .from(scimGroupMembers)
+    .innerJoin(memberships, eq(memberships.id, scimGroupMembers.membershipId))
+    .innerJoin(roles, eq(roles.id, memberships.roleId))
+    .where(and(eq(scimGroupMembers.groupId, groupId), ne(roles.key, OWNER_ROLE_KEY)));
+  for (const member of affected) assertCovers(access, member.permissions, 'change the role of');
   await tx.update(scimGroups).set({ roleId: role?.id ?? null, updatedAt: new Date() }).where(eq(scimGroups.id, groupId));
   const members = await tx.select({ id: scimGroupMembers.membershipId }).from(scimGroupMembers).where(eq(scimGroupMembers.groupId, groupId));
   await syncRoles(tx, members.map((m) => m.id));

@@ -7,6 +7,7 @@ import * as tokenById from '@/app/api/v1/settings/scim/tokens/[id]/route';
 import * as tokensRoute from '@/app/api/v1/settings/scim/tokens/route';
 import * as mapGroup from '@/app/api/v1/settings/scim/groups/[id]/route';
 import * as membersRoute from '@/app/api/v1/members/route';
+import * as rolesRoute from '@/app/api/v1/roles/route';
 import * as scimSettings from '@/app/api/v1/settings/scim/route';
 import { call, provision, signIn, uniqueEmail, type Identity } from '../helpers/http';
 import { addMember, roleIdsOf } from '../helpers/tenancy';
@@ -251,5 +252,27 @@ describe('SCIM errors and paging', () => {
     expect(one.body.attributes.map((x: { name: string }) => x.name)).toContain('userName');
     const types = await scim(resourceTypesRoute.GET, a.token.token, { path: '/ResourceTypes' });
     expect(types.body.Resources.map((r: { endpoint: string }) => r.endpoint)).toEqual(['/Users', '/Groups']);
+  });
+});
+
+describe('group mappings change roles, so they follow the member hierarchy', () => {
+  it('refuses someone who may manage settings but lacks a member’s permissions; that member keeps their role', async () => {
+    const c = await org();
+    const roles = await roleIdsOf(c.admin);
+    expect((await call(mapGroup.PATCH, { method: 'PATCH', path: '/x', params: { id: c.groupId }, body: { roleId: roles.admin }, as: c.admin })).status).toBe(200);
+    const custom = await call(rolesRoute.POST, { method: 'POST', path: '/api/v1/roles', body: { name: 'Settings keeper', permissions: ['settings:manage', 'members:read'] }, as: c.admin });
+    expect(custom.status, JSON.stringify(custom.body)).toBe(201);
+    // A role the keeper could grant (its permissions are a subset of theirs), so only the hierarchy can refuse.
+    const lesser = await call(rolesRoute.POST, { method: 'POST', path: '/api/v1/roles', body: { name: 'Directory readers', permissions: ['members:read'] }, as: c.admin });
+    expect(lesser.status, JSON.stringify(lesser.body)).toBe(201);
+    const keeper = await addMember(c.admin, c.tenantId, custom.body.id);
+    const demote = await call(mapGroup.PATCH, { method: 'PATCH', path: '/x', params: { id: c.groupId }, body: { roleId: lesser.body.id }, as: keeper.as });
+    expect(demote.status, JSON.stringify(demote.body)).toBe(403);
+    expect(demote.body.error.message).toMatch(/cannot change the role of a member who holds permissions you do not/);
+    const unmap = await call(mapGroup.PATCH, { method: 'PATCH', path: '/x', params: { id: c.groupId }, body: { roleId: null }, as: keeper.as });
+    expect(unmap.status).toBe(403);
+    const members = await call(membersRoute.GET, { path: '/api/v1/members?limit=100', as: c.admin });
+    const scimMember = (members.body.items as { email: string; role: { key: string } }[]).find((m) => m.email === c.userName);
+    expect(scimMember?.role.key).toBe('admin');
   });
 });
