@@ -29,6 +29,9 @@ export const envSchema = z.object({
   DATABASE_DRIVER: z.enum(['auto', 'pglite', 'neon', 'pg']).default('auto'),
   PGLITE_DIR: z.string().default('.data/pglite'),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  // How long a read may reuse an allowed access decision (lib/tenancy/access-cache.ts); 0 turns the cache off. At
+  // most 1 s: revocation must reach every instance within a second.
+  ACCESS_CACHE_TTL_MS: z.coerce.number().int().min(0).max(1000).default(1000),
   BETTER_AUTH_SECRET: z.string().min(32, 'BETTER_AUTH_SECRET must be at least 32 characters').optional(),
   // How many reverse proxies in front of the app append to X-Forwarded-For. 0: none, so the client is the socket's
   // peer and every forwarded header is the client's own claim (lib/http/request-meta.ts).

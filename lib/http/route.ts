@@ -13,6 +13,7 @@ import { observeHttpRequest } from '@/lib/metrics';
 import { enforceLimits, getLimiters } from '@/lib/ratelimit/limits';
 import { withSpan } from '@/lib/tracing';
 import { accessFromRows, accessQuery, type Access } from '@/lib/tenancy/access';
+import { forgetAccessDecisions, getAccessCache } from '@/lib/tenancy/access-cache';
 import { assertPolicySatisfied } from '@/lib/tenancy/security-policy';
 import { parseJsonBody, parseOptionalJsonBody, parseQuery } from './body';
 import { AppError, forbidden } from './errors';
@@ -88,6 +89,8 @@ type NextRouteContext = { params: Promise<Record<string, string | string[]>> };
 type Handler<C> = (ctx: C) => Promise<unknown>;
 type RouteFn = (req: Request, routeCtx?: NextRouteContext) => Promise<Response>;
 
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
 // Every response is counted and timed by the operation's path pattern (never the raw URL: ids would explode
 // the metric's cardinality), errors included.
 // One span per request, named by the route template, so it is the parent of the tenant transaction, the
@@ -102,13 +105,14 @@ export function observed(op: Operation, run: RouteFn): RouteFn {
         status = res.status;
         return res;
       } finally {
+        // This instance's own change (a key revoked, a member removed, an organization suspended) counts at once
+        // for its next read; other instances see it when their cached decisions expire (access-cache.ts).
+        if (MUTATING.has(req.method)) forgetAccessDecisions();
         span.setAttribute('http.response.status_code', status);
         observeHttpRequest({ route: op.path, method: req.method, status, durationMs: performance.now() - started });
       }
     });
 }
-
-const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 async function parseRequest<O extends Operation>(op: O, req: Request, routeCtx?: NextRouteContext): Promise<RequestContext<O>> {
   const requestId = requestIdFor(req);
@@ -317,12 +321,21 @@ export function tenantRouteWith<O extends Operation, B = undefined, P = undefine
       Object.assign(ctx.headers, ipLimits);
       const tenant = tenantFor(who, req);
       tenantId = tenant;
-      const scope = { userId: who.kind === 'user' ? who.userId : null, preload: accessQuery(who) };
+      // A read may reuse a decision at most ACCESS_CACHE_TTL_MS old; then BEGIN carries only the settings.
+      const cache = MUTATING.has(req.method) ? undefined : getAccessCache();
+      const cached = cache?.recall(who, tenant);
+      const decide = async (tx: Tx, rows: unknown[]): Promise<Access> => {
+        if (cached) return cached;
+        const access = await accessFromRows(tx, who, tenant, rows);
+        cache?.remember(who, tenant, access);
+        return access;
+      };
+      const scope = { userId: who.kind === 'user' ? who.userId : null, preload: cached ? undefined : accessQuery(who) };
       const twoPhase = options.readBody !== undefined || options.prepare !== undefined;
       let upload: B | undefined;
       let prepared: P | undefined;
       if (twoPhase) {
-        const access = await withTenant(tenant, (tx, rows) => accessFromRows(tx, who, tenant, rows), scope);
+        const access = await withTenant(tenant, decide, scope);
         Object.assign(ctx.headers, tighter(ctx.headers, await limitCaller(who, access)));
         checkPermission(op, access, who, req.method);
         staged = options.readBody ? await options.readBody(req, access) : undefined;
@@ -342,7 +355,7 @@ export function tenantRouteWith<O extends Operation, B = undefined, P = undefine
       const result = await withTenant(
         tenant,
         async (tx, accessRows) => {
-          const access = await accessFromRows(tx, who, tenant, accessRows);
+          const access = await decide(tx, accessRows);
           if (!twoPhase) Object.assign(ctx.headers, tighter(ctx.headers, await limitCaller(who, access)));
           // Checked again in a two-phase route: access may have been revoked while the body streamed in.
           checkPermission(op, access, who, req.method);
