@@ -6,14 +6,10 @@ import { AppError } from '@/lib/http/errors';
 import { logger } from '@/lib/log';
 import { assertAiBudgetLeft } from '@/lib/quotas';
 import { runQueryAi } from './ai';
-import { fuseRankings, keywordChunks, loadChunks, nearestChunks, type ChunkRow, type Scope } from './retrieve';
+import { candidatesFor, fuseRankings, keywordChunks, loadChunks, nearestChunks, type ChunkRow, type Scope } from './retrieve';
 
 export const MAX_QUERY_LENGTH = 500;
 export const MAX_SEARCH_LIMIT = 50;
-// Each ranking contributes this many candidates per wanted result (at least MIN_CANDIDATES) before fusion.
-const CANDIDATE_FACTOR = 4;
-const MIN_CANDIDATES = 20;
-const MAX_CANDIDATES = 200;
 
 export const searchQuerySchema = z.strictObject({
   q: z.string().trim().min(1, 'q must not be empty').max(MAX_QUERY_LENGTH),
@@ -120,7 +116,7 @@ async function embedQuery(tx: Tx | undefined, settings: AiSettings, options: Emb
 // Hybrid retrieval: a kNN over chunk embeddings and a full-text ranking, fused by reciprocal rank. Runs inside the
 // caller's tenant transaction; the embedding call's usage row is written through it.
 export async function retrieveChunks(tx: Tx, settings: AiSettings, options: RetrieveOptions): Promise<Retrieval> {
-  const candidates = Math.min(MAX_CANDIDATES, Math.max(MIN_CANDIDATES, options.limit * CANDIDATE_FACTOR));
+  const candidates = candidatesFor(options.limit);
   const scope: Scope = options.documentIds ? { documentIds: options.documentIds } : {};
   const embedded: Embedded =
     'embedded' in options ? options.embedded : options.skipEmbedding ? { notice: options.skipEmbedding } : await embedQuery(tx, settings, options);

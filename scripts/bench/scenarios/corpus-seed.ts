@@ -1,15 +1,32 @@
 // Bulk corpus for the search scenario on PostgreSQL: documents and document_chunks written directly with the owner
-// (superuser) connection in batched multi-row INSERTs, vectors from the offline embedder over synthetic text. The
-// pipeline would take hours for 100k chunks; this takes a few minutes. The HNSW index is dropped during the load and
-// rebuilt once afterwards (one build is far cheaper than 100k incremental inserts), exactly as migrations define it.
+// (superuser) connection in batched multi-row INSERTs, vectors from the offline embedder over generated text
+// (realistic Zipfian, or the small-vocabulary worst case, per tenant); each chunk's copy of its document title comes
+// from the insert trigger of migration 0045. The pipeline would take hours for 100k chunks; this takes a few
+// minutes. The HNSW index is dropped during the load and rebuilt once afterwards (one build is far cheaper than 100k
+// incremental inserts), exactly as migrations define it.
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { hashedEmbedding } from '@/lib/ai/classical/embed';
 import { seededRandom, syntheticParagraph } from './synthetic-text';
+import { buildZipfText, zipfChunk, zipfQuery, type ZipfText } from './zipf-text';
+
+/** realistic: Zipfian text over a 30k-word vocabulary; worst-case: the ~60-word vocabulary of synthetic-text.ts. */
+export type CorpusKind = 'realistic' | 'worst-case';
 
 export interface BulkTenant {
   tenantId: string;
   chunks: number;
+  corpus: CorpusKind;
+}
+
+interface TextSource {
+  chunk: (rand: () => number) => string;
+  title: (rand: () => number, n: number) => string;
+}
+
+function textSource(kind: CorpusKind, zipf: ZipfText): TextSource {
+  if (kind === 'worst-case') return { chunk: (rand) => syntheticParagraph(rand, 6), title: (_rand, n) => `Bench corpus ${n}` };
+  return { chunk: (rand) => zipfChunk(zipf, rand), title: (rand) => zipfQuery(zipf, rand) };
 }
 
 export interface BulkSeedResult {
@@ -32,7 +49,7 @@ async function insertRows(client: pg.Client, head: string, columns: number, rows
   }
 }
 
-async function seedTenant(client: pg.Client, tenant: BulkTenant, embeddingModel: string, seed: number): Promise<void> {
+async function seedTenant(client: pg.Client, tenant: BulkTenant, source: TextSource, embeddingModel: string, seed: number): Promise<void> {
   const rand = seededRandom(seed);
   for (let first = 0; first < tenant.chunks; first += CHUNKS_PER_DOCUMENT * 10) {
     const docs: unknown[][] = [];
@@ -42,11 +59,11 @@ async function seedTenant(client: pg.Client, tenant: BulkTenant, embeddingModel:
       const count = Math.min(CHUNKS_PER_DOCUMENT, tenant.chunks - first - d * CHUNKS_PER_DOCUMENT);
       let offset = 0;
       for (let ord = 0; ord < count; ord++) {
-        const text = syntheticParagraph(rand, 6);
+        const text = source.chunk(rand);
         chunks.push([tenant.tenantId, id, ord, text, offset, offset + text.length, vectorText(hashedEmbedding(text)), embeddingModel]);
         offset += text.length - 160;
       }
-      docs.push([tenant.tenantId, id, `Bench corpus ${first / CHUNKS_PER_DOCUMENT + d + 1}`, 'text', 'text/plain', offset, `bench-${id}`, 'processed']);
+      docs.push([tenant.tenantId, id, source.title(rand, first / CHUNKS_PER_DOCUMENT + d + 1), 'text', 'text/plain', offset, `bench-${id}`, 'processed']);
     }
     await client.query('begin');
     await insertRows(client, 'insert into documents (tenant_id, id, title, kind, mime, size_bytes, checksum, status)', 8, docs);
@@ -73,8 +90,9 @@ export async function bulkSeedCorpus(ownerUrl: string, tenants: readonly BulkTen
     const embeddingModel = model.rows[0]?.m;
     if (!embeddingModel) throw new Error('no embedded chunk to copy the embedding model from: seed through the API first');
     await client.query(`drop index ${HNSW_INDEX}`);
+    const zipf = buildZipfText();
     for (const [i, tenant] of tenants.entries()) {
-      await seedTenant(client, tenant, embeddingModel, 1000 + i);
+      await seedTenant(client, tenant, textSource(tenant.corpus, zipf), embeddingModel, 1000 + i);
       console.log(`[bench] search: seeded ${tenant.chunks} chunks for tenant ${i + 1}/${tenants.length}`);
     }
     const indexStarted = performance.now();
