@@ -70,9 +70,10 @@ export function interpretOutcome(run: RunRow, steps: StepRow[], outcome: Executi
     const delay = parseRetryAfterMs(retryAfter, now) ?? o.backoff(attempt);
     return { next: 'park', changes: { status: 'retrying', attempt, readyAt: new Date(now + delay), error: toJsonError(error), steps: extra } };
   };
-  const completed = (output: unknown): Interpretation => ({
+  // Steps reported in the same response as the result (checkpointing) are recorded with it.
+  const completed = (output: unknown, steps: StepWrite[] = [], appendStack: string[] = []): Interpretation => ({
     next: 'done',
-    changes: { status: 'completed', output: output ?? null, error: null, readyAt: null, endedAt: new Date(now) },
+    changes: { status: 'completed', output: output ?? null, error: null, readyAt: null, endedAt: new Date(now), steps, appendStack },
   });
 
   if (outcome.kind === 'done') return completed(outcome.data);
@@ -87,7 +88,7 @@ export function interpretOutcome(run: RunRow, steps: StepRow[], outcome: Executi
     const ran = { ...base, attempts: (known.get(op.id)?.attempts ?? 0) + 1, startedAt: new Date(startedAt), endedAt: new Date(now), durationMs: now - startedAt };
     switch (op.op) {
       case 'RunComplete':
-        return completed(op.data);
+        return completed(op.data, writes, appendStack);
       case 'StepRun':
         writes.push({ ...ran, status: 'completed', data: op.data ?? null, error: null });
         appendStack.push(op.id);

@@ -2,8 +2,10 @@ import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { durationToMs, type Inngest, InngestCommHandler, type InngestFunction } from 'inngest';
 import { z } from 'zod';
 import type { RunnerEventPayload } from '@/lib/db/schema/runner';
+import { getLocalHub } from './wire';
 
-// The executor side of Inngest's HTTP protocol (v2, no checkpointing), spoken to the real serve handler in-process.
+// The executor side of Inngest's HTTP protocol (v2, with async checkpointing), spoken to the real serve handler
+// in-process.
 
 export const RUN_COMPLETE_ID = createHash('sha1').update('complete').digest('hex');
 
@@ -19,6 +21,9 @@ export interface ExecutionRequest {
   stack: string[];
   attempt: number;
   maxAttempts: number;
+  // Records steps the SDK ran and checkpointed inside this call; resolves false once the run is over (cancelled),
+  // which stops the SDK. Without it the SDK runs one step per call.
+  checkpoint?: (ops: StepOp[]) => Promise<boolean>;
 }
 
 const opSchema = z.object({
@@ -32,6 +37,7 @@ const opSchema = z.object({
   userland: z.object({ id: z.string().optional() }).nullish(),
 });
 export type StepOp = z.infer<typeof opSchema>;
+const opsSchema = z.array(opSchema);
 
 export type ExecutionOutcome =
   | { kind: 'done'; data: unknown }
@@ -114,16 +120,29 @@ export function createExecutor(client: Inngest.Any, functions: readonly InngestF
         steps: req.steps,
         ctx: {
           run_id: req.runId,
+          // With these the SDK checkpoints (AsyncCheckpointing mode): after each step it posts the step to
+          // /v1/checkpoint/<run>/async (wire.ts) and, once recorded, runs the next one in the same call.
+          ...(req.checkpoint ? { fn_id: req.fnId, qi_id: req.runId } : {}),
           attempt: req.attempt,
           max_attempts: req.maxAttempts,
           stack: { stack: req.stack, current: Math.max(0, req.stack.length - 1) },
         },
       });
-      const res = await call('POST', { fnId: req.fnId, stepId: req.stepId }, body);
-      const payload = parseJson(await res.text());
+      const { checkpoint } = req;
+      const checkpoints = getLocalHub().checkpoints;
+      if (checkpoint) checkpoints.set(req.runId, (steps) => checkpoint(opsSchema.parse(steps)));
+      let res: Response;
+      let text: string;
+      try {
+        res = await call('POST', { fnId: req.fnId, stepId: req.stepId }, body);
+        text = await res.text();
+      } finally {
+        if (checkpoint) checkpoints.delete(req.runId);
+      }
+      const payload = parseJson(text);
       const retryAfter = res.headers.get('retry-after');
       if (res.status === 200) return { kind: 'done', data: payload };
-      if (res.status === 206) return { kind: 'ops', ops: z.array(opSchema).parse(payload), retryAfter };
+      if (res.status === 206) return { kind: 'ops', ops: opsSchema.parse(payload), retryAfter };
       return { kind: 'error', error: payload, retriable: res.headers.get('x-inngest-no-retry') !== 'true', retryAfter };
     },
 

@@ -6,7 +6,7 @@ import type { ConcurrencySlot, RunnerEventPayload } from '@/lib/db/schema/runner
 import { computeNextFire, type CronSchedule } from './cron';
 import { getCompiledExpression } from './expressions';
 import { computeBackoffMs, failRun, interpretOutcome, describeError } from './outcome';
-import { createExecutor, type ExecutionOutcome, type Executor, type MemoizedStep } from './protocol';
+import { createExecutor, type ExecutionOutcome, type Executor, type MemoizedStep, type StepOp } from './protocol';
 import { matchesEvent, compileFunction, computeConcurrencySlots, computePriority, nameMatches, type LocalFunction } from './registry';
 import * as store from './store';
 import { computeWakeAt } from './wake';
@@ -268,7 +268,7 @@ export class LocalRunner {
     while (!this.stopped) {
       const state = await store.loadRun(runId);
       if (!state || !store.isUnfinished(state.run.status)) return;
-      const { run, steps } = state;
+      let { run, steps } = state;
       const now = Date.now();
       if (!this.registry.has(run.functionId)) {
         await store.commitRun(run.id, run.stack.length, failRun(run, { message: `${run.functionId} is no longer served` }, now).changes);
@@ -288,10 +288,29 @@ export class LocalRunner {
         marked = true;
       }
       const planned = steps.find((s) => s.status === 'planned');
-      const startedAt = Date.now();
+      let startedAt = Date.now();
+      let stackLength = run.stack.length;
+      let checkpointed = false;
+      const loaded = run;
+      const known = steps;
+      // Each step the SDK ran inside this call is committed before it runs the next one, so a crash loses at most
+      // the step in flight, exactly as with one call per step.
+      const checkpoint = async (ops: StepOp[]): Promise<boolean> => {
+        const unexpected = ops.find((op) => op.op !== 'StepRun');
+        // Throwing makes the SDK answer with the steps instead, and the normal path below records them.
+        if (unexpected) throw new Error(`local runner: cannot checkpoint a ${unexpected.op} op`);
+        const at = Date.now();
+        const { changes } = interpretOutcome(loaded, known, { kind: 'ops', ops, retryAfter: null }, { startedAt, now: at, backoff: this.backoff });
+        startedAt = at;
+        if (!(await store.commitRun(run.id, stackLength, changes))) return false;
+        stackLength += changes.appendStack?.length ?? 0;
+        checkpointed = true;
+        return true;
+      };
       let outcome: ExecutionOutcome;
       try {
         outcome = await this.executor.execute({
+          checkpoint,
           fnId: run.functionId,
           stepId: planned?.id ?? 'step',
           runId: run.id,
@@ -303,6 +322,11 @@ export class LocalRunner {
         });
       } catch (err) {
         outcome = { kind: 'error', error: { name: 'Error', message: describeError(err) }, retriable: true, retryAfter: null };
+      }
+      if (checkpointed) {
+        const fresh = await store.loadRun(runId);
+        if (!fresh) return;
+        ({ run, steps } = fresh);
       }
       const { changes, next } = interpretOutcome(run, steps, outcome, { startedAt, now: Date.now(), backoff: this.backoff });
       const recorded = await store.commitRun(run.id, run.stack.length, changes);

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, isNull, lte, notInArray, sql, type SQL } from 'drizzle-orm';
 import { getDb } from '@/lib/db/client';
+import { queryRows } from '@/lib/db/sql';
 import {
   runnerCron,
   runnerEvents,
@@ -173,6 +174,10 @@ export async function startTick(runId: string): Promise<boolean> {
 // Records one tick's result unless the run finished meanwhile (cancelled). If an event resolved one of the run's
 // waits while the tick was in flight (the stack grew), a park becomes "due now" so that wake-up is not lost.
 export async function commitRun(runId: string, loadedStackLength: number, changes: RunChanges): Promise<boolean> {
+  const parking = changes.status === 'sleeping' || changes.status === 'waiting';
+  // A step's result, a retry or the end of a run (every tick but a park or a failure's announcement) is one
+  // statement: one round trip instead of five, and atomic without an explicit transaction.
+  if (!parking && !changes.events?.length && !changes.steps?.some((s) => s.keepExisting)) return commitInOneStatement(runId, changes);
   const db = await getDb();
   const now = new Date();
   return db.transaction(async (tx) => {
@@ -191,7 +196,6 @@ export async function commitRun(runId: string, loadedStackLength: number, change
       }
     }
     const raced = Number(row.stackLength) !== loadedStackLength;
-    const parking = changes.status === 'sleeping' || changes.status === 'waiting';
     const { appendStack, steps: _steps, events, ...run } = changes;
     await tx
       .update(runnerRuns)
@@ -210,6 +214,56 @@ export async function commitRun(runId: string, loadedStackLength: number, change
     }
     return true;
   });
+}
+
+// The run's update (only while it is unfinished) feeds the step upserts, so a finished (cancelled) run records
+// nothing; the returned row says whether the update happened.
+async function commitInOneStatement(runId: string, changes: RunChanges): Promise<boolean> {
+  const db = await getDb();
+  const { appendStack, steps = [], events: _events, ...run } = changes;
+  const update = db
+    .update(runnerRuns)
+    .set({
+      ...run,
+      ...(appendStack?.length ? { stack: sql`${runnerRuns.stack} || ${JSON.stringify(appendStack)}::jsonb` } : {}),
+      updatedAt: new Date(),
+    })
+    .where(and(eq(runnerRuns.id, runId), unfinished))
+    .returning({ id: runnerRuns.id });
+  if (steps.length === 0) return (await update).length > 0;
+  const rows = steps.map((s) => ({
+    id: s.id,
+    name: s.name,
+    op: s.op,
+    status: s.status,
+    data: s.data ?? null,
+    error: s.error ?? null,
+    attempts: s.attempts ?? 0,
+    wake_at: s.wakeAt ?? null,
+    wait_event: s.waitEvent ?? null,
+    wait_if: s.waitIf ?? null,
+    started_at: s.startedAt ?? new Date(),
+    ended_at: s.endedAt ?? null,
+    duration_ms: s.durationMs ?? null,
+  }));
+  const written = await queryRows<{ updated: number }>(
+    db,
+    sql`with run as (${update.getSQL()}),
+      written as (
+        insert into runner_steps (run_id, id, name, op, status, data, error, attempts, wake_at, wait_event, wait_if, started_at, ended_at, duration_ms)
+        select run.id, s.id, s.name, s.op, s.status, nullif(s.data, 'null'::jsonb), nullif(s.error, 'null'::jsonb), s.attempts, s.wake_at,
+          s.wait_event, s.wait_if, s.started_at, s.ended_at, s.duration_ms
+        from run, jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as s(id text, name text, op text, status text, data jsonb,
+          error jsonb, attempts integer, wake_at timestamptz, wait_event text, wait_if text, started_at timestamptz,
+          ended_at timestamptz, duration_ms integer)
+        on conflict (run_id, id) do update set name = excluded.name, op = excluded.op, status = excluded.status,
+          data = excluded.data, error = excluded.error, attempts = excluded.attempts, wake_at = excluded.wake_at,
+          wait_event = excluded.wait_event, wait_if = excluded.wait_if, ended_at = excluded.ended_at,
+          duration_ms = excluded.duration_ms
+      )
+      select count(*)::int as updated from run`,
+  );
+  return (written[0]?.updated ?? 0) > 0;
 }
 
 // Runs the runner could start: unfinished, not already driven (exclude), and not needing a full concurrency key.

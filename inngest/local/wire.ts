@@ -7,6 +7,7 @@ import { logger } from '@/lib/log';
 // code paths; its fetch lands here instead of on the network:
 //   POST <base>/e/<key>           events (inngest.send, step.sendEvent)  -> the runner's intake
 //   POST <base>/fn/register?...   function configs from a serve-handler PUT -> whoever asked for them
+//   POST <base>/v1/checkpoint/<run>/async  steps the serve handler ran inside one call -> the runner driving <run>
 // Signing: the client runs in cloud mode with a signing key that only this process knows, so the public
 // /api/inngest route answers 401 to everyone else, and the runner signs the requests it makes.
 
@@ -22,10 +23,14 @@ const eventPayloadsSchema = z.array(
   }),
 );
 
+const checkpointBodySchema = z.object({ steps: z.array(z.unknown()) });
+
 interface LocalHub {
   signingKey: string;
   intake: RunnerEventPayload[];
   registrations: Map<string, (body: unknown) => void>;
+  // Set by the runner while it drives a run: records steps checkpointed mid-call; false when the run ended meanwhile.
+  checkpoints: Map<string, (steps: unknown) => Promise<boolean>>;
   // Set by the runner: called when events arrive. Before a runner exists, the first event lazily starts one.
   notify?: () => void;
 }
@@ -38,6 +43,7 @@ export function getLocalHub(): LocalHub {
     signingKey: `signkey-local-${randomBytes(32).toString('hex')}`,
     intake: [],
     registrations: new Map(),
+    checkpoints: new Map(),
   };
   return holder.__reflexLocalHub;
 }
@@ -75,6 +81,15 @@ async function handleLocalFetch(input: RequestInfo | URL, init?: RequestInit): P
     waiter(await readBody(input, init));
     return respondJson({ status: 200, modified: true });
   }
+  const checkpoint = /^\/v1\/checkpoint\/([^/]+)\/async$/.exec(url.pathname);
+  if (checkpoint) {
+    const record = hub.checkpoints.get(decodeURIComponent(checkpoint[1] ?? ''));
+    const parsed = checkpointBodySchema.safeParse(await readBody(input, init));
+    if (!parsed.success) return respondJson({ status: 400, error: parsed.error.message }, 400);
+    // 409 is the SDK's "stale dispatch": it stops running the function instead of going on without a record.
+    if (!record || !(await record(parsed.data.steps))) return respondJson({ status: 409, error: 'the run is not being driven' }, 409);
+    return respondJson({ status: 200 });
+  }
   return respondJson({ status: 404, error: `${url.pathname} is not available without an Inngest server` }, 404);
 }
 
@@ -85,7 +100,8 @@ export function createLocalClientOptions() {
     eventKey: 'local-runner',
     signingKey: getLocalHub().signingKey,
     fetch: handleLocalFetch,
-    // Checkpointing needs an Inngest server to checkpoint to.
-    checkpointing: false,
+    // The SDK runs the next step in the same serve-handler call after the runner recorded the last one (one call per
+    // run instead of one per step, and no replay of the memoized steps for each step).
+    checkpointing: true,
   };
 }

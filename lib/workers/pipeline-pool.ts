@@ -76,6 +76,11 @@ export function getPipelinePool(): { pool: WorkerPool; settings: PipelinePoolSet
   return holder.__reflexPipelinePool;
 }
 
+// At server start: the first document then finds its workers loaded and warmed up (pipeline-worker.ts).
+export function prestartPipelinePool(): void {
+  getPipelinePool().pool.prestart();
+}
+
 // Replaces the pool (tests: a smaller heap limit or deadline); tasks running on the old one fail as `closed`.
 export async function configurePipelinePool(overrides: Partial<PipelinePoolSettings> = {}): Promise<WorkerPool> {
   await closePipelinePool();

@@ -159,6 +159,11 @@ export class WorkerPool {
     });
   }
 
+  // Starts every worker now rather than at the first tasks, so no document waits for a thread to load its code.
+  prestart(): void {
+    while (!this.closed && this.slots.size < this.options.size) this.spawn();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     for (const tasks of this.queues.values()) {

@@ -100,11 +100,13 @@ function nextVersion(root: string): string {
   return pkg.version;
 }
 
-function benchContext(server: RunningServer, platformToken: string): BenchContext {
+function benchContext(server: RunningServer, platformToken: string, database: Database): BenchContext {
   let n = 0;
   return {
     baseUrl: server.baseUrl,
     platformToken,
+    serverPid: server.pid,
+    databaseCpuSeconds: () => databaseCpuSeconds(database),
     async provisionTenant(name) {
       n += 1;
       const res = await fetch(`${server.baseUrl}/api/platform/tenants`, {
@@ -214,7 +216,7 @@ async function main(): Promise<void> {
       opts.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(opts.BENCH_CPU_PROFILE_DIR)}`] : [],
     );
     console.log(`[bench] next start at ${server.baseUrl}`);
-    const ctx = benchContext(server, platformToken);
+    const ctx = benchContext(server, platformToken, database);
     const results: ScenarioResult[] = [];
     for (const scenario of scenarios) {
       const plan = await scenario.prepare(ctx);

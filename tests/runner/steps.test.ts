@@ -12,14 +12,15 @@ beforeAll(async () => {
 afterAll(() => stop());
 
 describe('local runner: steps', () => {
-  it('memoizes completed steps: each step body runs once while the function replays', async () => {
+  it('memoizes completed steps: each step body runs once, recorded before the next one starts', async () => {
     const { ids } = await sendEvent(memoRequested, { tenantId: newTenant(), label: 'm' });
     const run = await waitForRun((await onlyRunOf(ids[0])).id);
     expect(run.status).toBe('completed');
     expect(run.output).toEqual({ joined: 'm-a-b-c' });
     expect([counters['memo:a'], counters['memo:b'], counters['memo:c']]).toEqual([1, 1, 1]);
-    // One discovery per step plus the final call: the handler replayed the function, not the steps.
-    expect(counters['memo:body']).toBe(4);
+    // The SDK checkpoints each step to the runner and goes on in the same call: one call, no replay.
+    expect(counters['memo:body']).toBe(1);
+    expect(counters['memo:a-recorded-before-b']).toBe(1);
     expect(run.steps.map((s) => [s.name, s.status, s.attempts])).toEqual([
       ['a', 'completed', 1],
       ['b', 'completed', 1],

@@ -128,6 +128,14 @@ describe('WorkerPool', () => {
     await expect(p.run('t', { kind: 'echo', value: 'next' })).resolves.toBe('next');
   });
 
+  it('prestarts every worker, and then serves tasks on them without starting more', async () => {
+    const p = pool({ size: 2 });
+    p.prestart();
+    expect(p.stats()).toMatchObject({ workers: 2, started: 2, busy: 0 });
+    await expect(Promise.all([p.run('a', { kind: 'echo', value: 1 }), p.run('b', { kind: 'echo', value: 2 })])).resolves.toEqual([1, 2]);
+    expect(p.stats().started).toBe(2);
+  });
+
   it('fails queued and new tasks once closed', async () => {
     const p = pool();
     const running = failure(p.run('t', { kind: 'spin' }));

@@ -7,6 +7,10 @@ export interface BenchContext {
   /** http://127.0.0.1:<port> of the `next start` under test. */
   baseUrl: string;
   platformToken: string;
+  /** The server process (for its CPU time, all threads); undefined if not known. */
+  serverPid?: number;
+  /** CPU seconds of the local PostgreSQL server so far; NaN for PGlite (inside the server) or a remote server. */
+  databaseCpuSeconds?: () => number;
   /** Creates a tenant (enterprise plan) with an owner API key through the platform API. */
   provisionTenant(name: string): Promise<{ tenantId: string; apiKey: string }>;
 }
