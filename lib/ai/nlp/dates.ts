@@ -83,6 +83,9 @@ const SPECIALS: Special[] = [
 ];
 
 // Every date in `text`, in order, resolved against `reference` (ISO date).
+// Deliberately loose (no word boundaries: "Friday" holds "day", "mayor" holds "may"): a false hit only costs a parse.
+const DATE_HINT = /\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|today|tonight|tomorrow|tmr|yesterday|week|month|day|hour|fortnight|noon|midnight|year|quarter|minute|now/i;
+
 export function findDates(text: string, reference: string, monthFirst = false): FoundDate[] {
   const found: FoundDate[] = [];
   const taken: [number, number][] = [];
@@ -96,6 +99,9 @@ export function findDates(text: string, reference: string, monthFirst = false): 
       taken.push([start, end]);
     }
   }
+  // chrono is most of the pipeline worker's CPU (one parse per candidate action item), and a date kept below always
+  // holds a digit, a month or weekday name, or a relative word; text with none of them is not parsed at all.
+  if (!DATE_HINT.test(text)) return found.sort((a, b) => a.start - b.start);
   const parser = monthFirst ? chrono.en.casual : chrono.en.GB;
   const results = parser.parse(text, { instant: parseIso(reference), timezone: 0 }, { forwardDate: true });
   for (const r of results) {
