@@ -10,6 +10,12 @@ const nextConfig: NextConfig = {
   // Browser error tracking reads these at build time (instrumentation-client.ts); empty when Sentry is off.
   env: { NEXT_PUBLIC_SENTRY_DSN: process.env.SENTRY_DSN ?? '', NEXT_PUBLIC_SENTRY_RELEASE: release ?? '' },
   poweredByHeader: false,
+  experimental: {
+    // `next start` would otherwise load every page and route module when it starts: each route bundle carries its
+    // own copy of the shared server chunks (auth, the API layer), so the idle server held ~17 copies of the same
+    // code. Loading a route on its first request costs that request its module load, once.
+    preloadEntriesOnStart: false,
+  },
   // These load WebAssembly, native sockets or read their own files at run time; bundling them breaks that.
   serverExternalPackages: [
     '@electric-sql/pglite',

@@ -178,6 +178,8 @@ export const envSchema = z.object({
   PIPELINE_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
   PIPELINE_WORKER_MEMORY_MB: z.coerce.number().int().min(64).max(16_384).default(512),
   PIPELINE_WORKER_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3_600).default(120),
+  // A pipeline worker idle this long is ended (its heap returned to the system) and restarted on demand; 0 keeps it.
+  PIPELINE_WORKER_IDLE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(30),
   // Backups (lib/backup): a base64 key of 32 random bytes (`openssl rand -base64 32`). Required in production; in
   // development a key file is generated once under .data/ (BACKUP_KEY_FILE) with a warning.
   BACKUP_ENCRYPTION_KEY: z

@@ -23,6 +23,8 @@ export interface PipelinePoolSettings {
   workers: number;
   memoryMb: number;
   timeoutMs: number;
+  /** 0: workers stay once started. */
+  idleMs: number;
   niceIncrement: number;
   filename: string;
 }
@@ -37,6 +39,7 @@ export function pipelinePoolSettings(env: Env = getEnv()): PipelinePoolSettings 
     workers: env.PIPELINE_WORKERS ?? defaultWorkerCount(),
     memoryMb: env.PIPELINE_WORKER_MEMORY_MB,
     timeoutMs: env.PIPELINE_WORKER_TIMEOUT_SECONDS * 1000,
+    idleMs: env.PIPELINE_WORKER_IDLE_SECONDS * 1000,
     niceIncrement: env.PIPELINE_WORKER_NICE,
     filename: path.join(process.cwd(), PIPELINE_WORKER_BUNDLE),
   };
@@ -44,7 +47,8 @@ export function pipelinePoolSettings(env: Env = getEnv()): PipelinePoolSettings 
 
 export function describePipelinePool(settings: PipelinePoolSettings): string {
   const threads = settings.workers === 1 ? '1 worker thread' : `${settings.workers} worker threads`;
-  return `${threads} for CPU-bound pipeline work (${settings.memoryMb} MB heap each, ${settings.timeoutMs / 1000} s per task)`;
+  const idle = settings.idleMs > 0 ? `, ended after ${settings.idleMs / 1000} s idle` : '';
+  return `${threads} for CPU-bound pipeline work (${settings.memoryMb} MB heap each, ${settings.timeoutMs / 1000} s per task${idle})`;
 }
 
 function createPool(settings: PipelinePoolSettings): WorkerPool {
@@ -61,6 +65,7 @@ function createPool(settings: PipelinePoolSettings): WorkerPool {
     // The old generation is where a decompression bomb's strings and arrays end up; the young one keeps its default.
     resourceLimits: { maxOldGenerationSizeMb: settings.memoryMb },
     taskTimeoutMs: settings.timeoutMs,
+    idleTimeoutMs: settings.idleMs > 0 ? settings.idleMs : undefined,
     workerData,
   });
 }

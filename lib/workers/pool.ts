@@ -31,6 +31,11 @@ export interface WorkerPoolOptions {
    * thread's CPU time when it announced its thread id (see Hello), else wall-clock time.
    */
   taskTimeoutMs: number;
+  /**
+   * A worker left without a task for this long is ended, and started again when work arrives: each worker is a
+   * V8 isolate whose heap (grown by the last large document) stays resident while it waits. Unset: workers stay.
+   */
+  idleTimeoutMs?: number;
   workerData?: unknown;
 }
 
@@ -66,6 +71,8 @@ interface Slot {
   timer: ReturnType<typeof setTimeout> | undefined;
   /** Set when the pool ends this worker on purpose, so its exit is not reported as a crash. */
   ending: WorkerTaskError | undefined;
+  /** Ends the worker once it has waited idleTimeoutMs for a task. */
+  idleTimer: ReturnType<typeof setTimeout> | undefined;
   /** The worker's kernel thread id, once it announced it: its CPU time can then be read. */
   tid: number | undefined;
   taskStartedAt: number;
@@ -204,7 +211,16 @@ export class WorkerPool {
       workerData: this.options.workerData,
     });
     this.started++;
-    const slot: Slot = { worker, task: undefined, timer: undefined, ending: undefined, tid: undefined, taskStartedAt: 0, taskCpuAtStart: undefined };
+    const slot: Slot = {
+      worker,
+      task: undefined,
+      timer: undefined,
+      ending: undefined,
+      idleTimer: undefined,
+      tid: undefined,
+      taskStartedAt: 0,
+      taskCpuAtStart: undefined,
+    };
     worker.unref();
     worker.on('message', (value: unknown) => this.onReply(slot, value));
     worker.on('error', (err: unknown) => this.onExit(slot, describeExit(err)));
@@ -214,6 +230,8 @@ export class WorkerPool {
   }
 
   private start(slot: Slot, task: Task): void {
+    clearTimeout(slot.idleTimer);
+    slot.idleTimer = undefined;
     slot.task = task;
     // A busy worker keeps the process alive until its task settles; an idle one does not.
     slot.worker.ref();
@@ -227,6 +245,7 @@ export class WorkerPool {
       this.finish(slot);
       this.settle(task, new WorkerTaskError('crashed', `The task could not be sent to a worker: ${err instanceof Error ? err.message : String(err)}`, { cause: err }));
       this.dispatch();
+      if (!slot.task) this.armIdle(slot);
     }
   }
 
@@ -278,11 +297,25 @@ export class WorkerPool {
     if (value.ok) this.settle(task, { value: value.value });
     else this.settle(task, new WorkerTaskError('failed', value.error ?? 'The task failed without a message'));
     this.dispatch();
+    if (!slot.task) this.armIdle(slot);
+  }
+
+  private armIdle(slot: Slot): void {
+    const idleMs = this.options.idleTimeoutMs;
+    if (idleMs === undefined || slot.ending) return;
+    clearTimeout(slot.idleTimer);
+    slot.idleTimer = setTimeout(() => {
+      slot.idleTimer = undefined;
+      if (!slot.task) void this.end(slot, new WorkerTaskError('closed', 'The worker was idle'));
+    }, idleMs);
+    // An idle worker's countdown must not keep the process alive.
+    slot.idleTimer.unref();
   }
 
   // 'error' and then 'exit' both arrive for a dying worker; the first one settles its task.
   private onExit(slot: Slot, error: WorkerTaskError): void {
     if (!this.slots.delete(slot)) return;
+    clearTimeout(slot.idleTimer);
     const task = this.finish(slot);
     if (task) this.settle(task, slot.ending ?? error);
     if (!this.closed) this.dispatch();

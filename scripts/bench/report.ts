@@ -95,7 +95,10 @@ seeded corpus; after the server stops, the local pipeline runner's per-step over
 "server CPU ms/req" is the CPU time the \`next start\` process used during the measured window divided by the
 requests served (all its threads, from /proc); "PostgreSQL CPU ms/req" is the same for every process of a
 PostgreSQL server on this machine. Both are steadier than req/s on a shared machine and say where a scenario's
-time goes. At a fixed number of connections, latency follows throughput (mean latency ≈ connections ÷ req/s), so
+time goes. The "Memory" table of each backend gives the server's resident set (RSS, from /proc) idle after start,
+its peak during each phase (the load scenarios at their connections, warm-up included; isolation, ingestion and
+search while documents go through the pipeline) and idle again at the end, against the goal (≤ 400 MB under load
+on PostgreSQL, ≤ 600 MB on PGlite). At a fixed number of connections, latency follows throughput (mean latency ≈ connections ÷ req/s), so
 a p99 target at 50 connections is a throughput target too. docs/performance.md explains what an authenticated
 request costs and what was done about it.
 
@@ -116,7 +119,7 @@ search, runner-overhead; all by default), \`BENCH_OUTPUT\` (docs/benchmarks.md);
 to the server; realtime \`BENCH_REALTIME_CLIENTS\` (50),
 \`BENCH_REALTIME_RATE\` (20 updates/s), \`BENCH_REALTIME_DURATION\` (10 s); ingestion \`BENCH_INGEST_DOCUMENTS\`
 (40); search \`BENCH_CORPUS_CHUNKS\` (100000, PostgreSQL only), \`BENCH_CORPUS_API_DOCUMENTS\` (40 on PGlite, 5 on
-PostgreSQL), \`BENCH_SEARCH_CONCURRENCY\` (4), \`BENCH_SEARCH_DURATION\` (10 s); \`BENCH_CPU_PROFILE_DIR\` writes the server's V8 CPU profiles (.cpuprofile) there. Rate limits are raised for the run through \`RATE_LIMIT_*\`; tenant plan limits are fixed,
+PostgreSQL), \`BENCH_SEARCH_CONCURRENCY\` (4), \`BENCH_SEARCH_DURATION\` (10 s); \`BENCH_CPU_PROFILE_DIR\` writes the server's V8 CPU profiles (.cpuprofile) there; \`BENCH_NODE_OPTIONS\` passes node flags to the server (e.g. \`--max-semi-space-size=4\`). Rate limits are raised for the run through \`RATE_LIMIT_*\`; tenant plan limits are fixed,
 so the list scenario spreads its connections over five enterprise tenants. New scenarios go in
 \`scripts/bench/scenarios/\`.
 `;

@@ -15,6 +15,7 @@ import { isolationTable, runIsolationScenario } from './scenarios/isolation';
 import { realtimeScenario } from './scenarios/realtime';
 import { runSearchScenario, searchTable } from './scenarios/search';
 import { commandCpuSeconds, processCpuSeconds } from './cpu';
+import { MemorySampler, memoryTable } from './memory';
 import { benchServerEnv, pipelineWorkerEnv, startServer, type RunningServer } from './server';
 
 const optionsSchema = z.object({
@@ -40,11 +41,20 @@ const optionsSchema = z.object({
     .transform((v) => v.split(',').map((k) => k.trim()))
     .pipe(z.array(z.enum(['pdf', 'text'])).min(1)),
   BENCH_ISOLATION_IDLE: z.coerce.number().int().min(1).max(600).default(10),
+  BENCH_NODE_OPTIONS: z.string().optional(),
 });
 type Options = z.infer<typeof optionsSchema>;
 
 // The app's default (lib/env.ts), stated so the report says what was measured.
 const POOL_MAX = 10;
+
+// The issue's memory goals: the server's RSS under the 50-connection load and while ingesting.
+const MEMORY_GOAL_MB: Record<BackendId, number> = { pglite: 600, postgres: 400 };
+// How long the server sits untouched after it is ready (and after the last scenario) before its idle RSS is read.
+const IDLE_SETTLE_MS = 3_000;
+// Then once more after the pipeline workers' idle shutdown (PIPELINE_WORKER_IDLE_SECONDS, 30 s by default) had its
+// chance: what an idle server gives back after a burst of documents.
+const IDLE_RETURN_MS = 35_000;
 
 const provisionedSchema = z.object({ tenant: z.object({ id: z.string() }), apiKey: z.object({ secret: z.string() }) });
 
@@ -122,11 +132,17 @@ function benchContext(server: RunningServer, platformToken: string, database: Da
 }
 
 // The scenarios autocannon cannot drive, on the running server, in this order.
-async function runFlowScenarios(ctx: BenchContext, opts: Options, database: Database, wanted: (id: string) => boolean): Promise<ExtraSection[]> {
+async function runFlowScenarios(
+  ctx: BenchContext,
+  opts: Options,
+  database: Database,
+  wanted: (id: string) => boolean,
+  memory: MemorySampler,
+): Promise<ExtraSection[]> {
   const extras: ExtraSection[] = [];
   if (wanted('isolation')) {
     console.log(`[bench] isolation: another tenant's task list while a ${opts.BENCH_ISOLATION_MB} MB document processes (${opts.BENCH_ISOLATION_KINDS.join(', ')})`);
-    const result = await runIsolationScenario(ctx, {
+    const result = await memory.measure('isolation: a large document processes while another tenant reads', 'ingest', () => runIsolationScenario(ctx, {
       megabytes: opts.BENCH_ISOLATION_MB,
       kinds: opts.BENCH_ISOLATION_KINDS,
       idleSeconds: opts.BENCH_ISOLATION_IDLE,
@@ -134,7 +150,7 @@ async function runFlowScenarios(ctx: BenchContext, opts: Options, database: Data
       readsPerSecond: 40,
       timeoutSeconds: 900,
       serverSettings: pipelineWorkerEnv(),
-    });
+    }));
     extras.push({
       title: 'Tenant isolation: another tenant\'s requests while a large document processes',
       exercises:
@@ -145,13 +161,15 @@ async function runFlowScenarios(ctx: BenchContext, opts: Options, database: Data
   if (wanted('realtime')) {
     const rt = { clients: opts.BENCH_REALTIME_CLIENTS, updatesPerSecond: opts.BENCH_REALTIME_RATE, durationSeconds: opts.BENCH_REALTIME_DURATION };
     console.log(`[bench] realtime: ${rt.clients} SSE clients, ${rt.updatesPerSecond} updates/s for ${rt.durationSeconds} s`);
-    const result = await realtimeScenario.run(ctx, rt);
+    const result = await memory.measure(`realtime: ${rt.clients} SSE clients`, 'other', () => realtimeScenario.run(ctx, rt));
     if (result.lost + result.duplicates + result.outOfOrder > 0) console.warn('[bench] realtime: lost, duplicate or out-of-order deliveries');
     extras.push({ title: realtimeScenario.title, exercises: realtimeScenario.exercises, body: realtimeScenario.table(result) });
   }
   if (wanted('ingestion')) {
     console.log(`[bench] ingestion: ${opts.BENCH_INGEST_DOCUMENTS} documents through the pipeline`);
-    const result = await runIngestionScenario(ctx, { documents: opts.BENCH_INGEST_DOCUMENTS, concurrency: 8, timeoutSeconds: 600 });
+    const result = await memory.measure(`ingestion: ${opts.BENCH_INGEST_DOCUMENTS} documents`, 'ingest', () =>
+      runIngestionScenario(ctx, { documents: opts.BENCH_INGEST_DOCUMENTS, concurrency: 8, timeoutSeconds: 600 }),
+    );
     extras.push({
       title: 'Ingestion: POST /api/v1/documents until processed',
       exercises: 'upload (checksum, quota, blob, enqueue), the local pipeline runner driving the Inngest serve handler, and the six pipeline steps with the offline provider',
@@ -160,13 +178,16 @@ async function runFlowScenarios(ctx: BenchContext, opts: Options, database: Data
   }
   if (wanted('search')) {
     const bulk = database.ownerUrl && opts.BENCH_CORPUS_CHUNKS > 0 ? { ownerUrl: database.ownerUrl, chunks: opts.BENCH_CORPUS_CHUNKS, otherTenantChunks: Math.ceil(opts.BENCH_CORPUS_CHUNKS / 10) } : undefined;
-    const result = await runSearchScenario(ctx, {
-      apiDocuments: opts.BENCH_CORPUS_API_DOCUMENTS ?? (bulk ? 5 : 40),
-      otherTenants: 2,
-      concurrency: opts.BENCH_SEARCH_CONCURRENCY,
-      durationSeconds: opts.BENCH_SEARCH_DURATION,
-      bulk,
-    });
+    // Seeding ingests its API documents through the pipeline, then search and ask run at a few connections.
+    const result = await memory.measure('search: seed the corpus, then search and ask', 'ingest', () =>
+      runSearchScenario(ctx, {
+        apiDocuments: opts.BENCH_CORPUS_API_DOCUMENTS ?? (bulk ? 5 : 40),
+        otherTenants: 2,
+        concurrency: opts.BENCH_SEARCH_CONCURRENCY,
+        durationSeconds: opts.BENCH_SEARCH_DURATION,
+        bulk,
+      }),
+    );
     extras.push({
       title: 'Search and ask over a seeded corpus',
       exercises: 'query embedding, RLS-scoped HNSW kNN with iterative scan plus full-text rank fused by reciprocal rank; ask adds retrieval for the answer and the NDJSON stream',
@@ -209,33 +230,53 @@ async function main(): Promise<void> {
   console.log(`[bench] database: ${database.label}`);
   let server: RunningServer | undefined;
   try {
-    server = await startServer(
-      root,
-      { ...benchServerEnv(platformToken), ...pipelineWorkerEnv(), ...database.env },
+    const nodeArgs = [
       // V8 CPU profiles of the server, written when it stops (open them in Chrome DevTools or speedscope).
-      opts.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(opts.BENCH_CPU_PROFILE_DIR)}`] : [],
-    );
+      ...(opts.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(opts.BENCH_CPU_PROFILE_DIR)}`] : []),
+      // Node flags to measure against the default (e.g. --max-semi-space-size=4), passed to `node` before next's bin.
+      ...(opts.BENCH_NODE_OPTIONS?.split(/\s+/).filter(Boolean) ?? []),
+    ];
+    server = await startServer(root, { ...benchServerEnv(platformToken), ...pipelineWorkerEnv(), ...database.env }, nodeArgs);
     console.log(`[bench] next start at ${server.baseUrl}`);
+    const running = server;
+    const memory = new MemorySampler(server.pid);
+    await new Promise((r) => setTimeout(r, IDLE_SETTLE_MS));
+    memory.snapshot('idle after start');
     const ctx = benchContext(server, platformToken, database);
     const results: ScenarioResult[] = [];
     for (const scenario of scenarios) {
       const plan = await scenario.prepare(ctx);
-      if (opts.BENCH_WARMUP > 0) await runLoad(server.baseUrl, plan, { ...load, durationSeconds: opts.BENCH_WARMUP });
-      console.log(`[bench] ${scenario.title}: ${load.connections} connections for ${load.durationSeconds} s`);
-      const before = { server: processCpuSeconds(server.pid), database: databaseCpuSeconds(database) };
-      const result = await runLoad(server.baseUrl, plan, load);
-      const perRequest = (from: number, to: number) => ((to - from) * 1000) / Math.max(1, result.requests);
-      const cpu = {
-        serverMs: perRequest(before.server, processCpuSeconds(server.pid)),
-        databaseMs: perRequest(before.database, databaseCpuSeconds(database)),
-      };
+      // Warm-up included: the first requests load the route's modules, which is part of what the process holds.
+      const { result, cpu } = await memory.measure(`${scenario.id}: ${load.connections} connections`, 'load', async () => {
+        if (opts.BENCH_WARMUP > 0) await runLoad(running.baseUrl, plan, { ...load, durationSeconds: opts.BENCH_WARMUP });
+        console.log(`[bench] ${scenario.title}: ${load.connections} connections for ${load.durationSeconds} s`);
+        const before = { server: processCpuSeconds(running.pid), database: databaseCpuSeconds(database) };
+        const measured = await runLoad(running.baseUrl, plan, load);
+        const perRequest = (from: number, to: number) => ((to - from) * 1000) / Math.max(1, measured.requests);
+        return {
+          result: measured,
+          cpu: {
+            serverMs: perRequest(before.server, processCpuSeconds(running.pid)),
+            databaseMs: perRequest(before.database, databaseCpuSeconds(database)),
+          },
+        };
+      });
       if (result.non2xx + result.errors > 0) {
         console.warn(`[bench] ${scenario.id}: ${result.non2xx} non-2xx, ${result.errors} errors; status codes ${JSON.stringify(result.statusCodes)}`);
       }
       results.push({ scenario, result, cpu });
     }
     console.log(`\n${resultsTable(results)}\n`);
-    const extras = await runFlowScenarios(ctx, opts, database, wanted);
+    const extras = await runFlowScenarios(ctx, opts, database, wanted, memory);
+    await new Promise((r) => setTimeout(r, IDLE_SETTLE_MS));
+    memory.snapshot('idle after the scenarios');
+    await new Promise((r) => setTimeout(r, IDLE_RETURN_MS));
+    memory.snapshot(`idle ${(IDLE_SETTLE_MS + IDLE_RETURN_MS) / 1000} s after the scenarios`);
+    extras.push({
+      title: 'Memory: the server\'s resident set per phase',
+      exercises: `the whole \`next start\` process (main thread, pipeline worker threads${database.backend === 'pglite' ? ', the embedded database' : ''}) through the phases above, in order${opts.BENCH_NODE_OPTIONS ? `, with node ${opts.BENCH_NODE_OPTIONS}` : ''}`,
+      body: memoryTable(memory.phases, MEMORY_GOAL_MB[database.backend]),
+    });
     for (const x of extras) console.log(`\n### ${x.title}\n${x.body}\n`);
     await server.stop();
     if (wanted('runner-overhead')) extras.push(await measureRunnerOverhead(root, database));

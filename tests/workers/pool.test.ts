@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { WorkerPool, WorkerTaskError, type WorkerPoolOptions } from '@/lib/workers/pool';
 
 // A worker speaking the pool's message shape, with tasks that misbehave on purpose.
@@ -134,6 +134,16 @@ describe('WorkerPool', () => {
     expect(p.stats()).toMatchObject({ workers: 2, started: 2, busy: 0 });
     await expect(Promise.all([p.run('a', { kind: 'echo', value: 1 }), p.run('b', { kind: 'echo', value: 2 })])).resolves.toEqual([1, 2]);
     expect(p.stats().started).toBe(2);
+  });
+
+  it('ends a worker left idle past idleTimeoutMs, never one with a task, and starts a fresh one when work arrives', async () => {
+    const p = pool({ filename: announcing, idleTimeoutMs: 100 });
+    // The task outlasts the idle timeout: only waiting without a task counts.
+    await expect(p.run('t', { kind: 'sleep', ms: 400 })).resolves.toBe('sleep');
+    expect(p.stats()).toMatchObject({ workers: 1, started: 1 });
+    await vi.waitFor(() => expect(p.stats().workers).toBe(0), { timeout: 10_000, interval: 50 });
+    await expect(p.run('t', { kind: 'echo' })).resolves.toBe('echo');
+    expect(p.stats()).toMatchObject({ workers: 1, started: 2 });
   });
 
   it('fails queued and new tasks once closed', async () => {
