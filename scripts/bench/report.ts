@@ -119,7 +119,8 @@ search, runner-overhead; all by default), \`BENCH_OUTPUT\` (docs/benchmarks.md);
 to the server; realtime \`BENCH_REALTIME_CLIENTS\` (50),
 \`BENCH_REALTIME_RATE\` (20 updates/s), \`BENCH_REALTIME_DURATION\` (10 s); ingestion \`BENCH_INGEST_DOCUMENTS\`
 (40); search \`BENCH_CORPUS_CHUNKS\` (100000, PostgreSQL only), \`BENCH_CORPUS_API_DOCUMENTS\` (40 on PGlite, 5 on
-PostgreSQL), \`BENCH_SEARCH_CONCURRENCY\` (4), \`BENCH_SEARCH_DURATION\` (10 s); \`BENCH_CPU_PROFILE_DIR\` writes the server's V8 CPU profiles (.cpuprofile) there; \`BENCH_NODE_OPTIONS\` passes node flags to the server (e.g. \`--max-semi-space-size=4\`). Rate limits are raised for the run through \`RATE_LIMIT_*\`; tenant plan limits are fixed,
+PostgreSQL), \`BENCH_PGLITE_CORPUS_CHUNKS\` (10000: PGlite's measured tenants reach about this size through the API),
+\`BENCH_SEARCH_CONCURRENCY\` (4), \`BENCH_SEARCH_DURATION\` (10 s); \`BENCH_CPU_PROFILE_DIR\` writes the server's V8 CPU profiles (.cpuprofile) there; \`BENCH_NODE_OPTIONS\` passes node flags to the server (e.g. \`--max-semi-space-size=4\`). Rate limits are raised for the run through \`RATE_LIMIT_*\`; tenant plan limits are fixed,
 so the list scenario spreads its connections over five enterprise tenants. New scenarios go in
 \`scripts/bench/scenarios/\`.
 `;

@@ -31,6 +31,8 @@ const optionsSchema = z.object({
   BENCH_INGEST_DOCUMENTS: z.coerce.number().int().min(1).max(100).default(40),
   BENCH_CORPUS_CHUNKS: z.coerce.number().int().min(0).max(2_000_000).default(100_000),
   BENCH_CORPUS_API_DOCUMENTS: z.coerce.number().int().min(1).max(100).optional(),
+  // PGlite has no bulk corpus: each measured tenant gets about this many chunks through the API and the pipeline.
+  BENCH_PGLITE_CORPUS_CHUNKS: z.coerce.number().int().min(0).max(50_000).default(10_000),
   BENCH_SEARCH_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
   BENCH_SEARCH_DURATION: z.coerce.number().int().min(1).max(600).default(10),
   BENCH_CPU_PROFILE_DIR: z.string().optional(),
@@ -182,6 +184,8 @@ async function runFlowScenarios(
     const result = await memory.measure('search: seed the corpus, then search and ask', 'ingest', () =>
       runSearchScenario(ctx, {
         apiDocuments: opts.BENCH_CORPUS_API_DOCUMENTS ?? (bulk ? 5 : 40),
+        // One paragraph of bench text makes about one chunk.
+        apiParagraphs: Math.max(8, Math.ceil(opts.BENCH_PGLITE_CORPUS_CHUNKS / (opts.BENCH_CORPUS_API_DOCUMENTS ?? 40))),
         otherTenants: 2,
         concurrency: opts.BENCH_SEARCH_CONCURRENCY,
         durationSeconds: opts.BENCH_SEARCH_DURATION,
