@@ -131,7 +131,9 @@ test('two-factor: enrol with an authenticator, sign out, sign in with a code; th
 
   await test.step('members: two-factor status and a resendable invitation', async () => {
     await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Members' }).click();
-    await page.getByLabel('Email address').fill(uniqueEmail('dorothy'));
+    // The security page has its own "email address" checkbox: wait for the members page before filling in.
+    await expect(page).toHaveURL(/\/app\/members$/);
+    await page.getByLabel('Email address', { exact: true }).fill(uniqueEmail('dorothy'));
     await page.getByRole('button', { name: 'Create invitation' }).click();
     await expect(page.getByTestId('invitation-row')).toHaveCount(1);
     await expect(page.getByTestId('member-row')).toContainText('2FA');
