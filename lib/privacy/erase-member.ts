@@ -1,4 +1,4 @@
-import { and, eq, or, sql } from 'drizzle-orm';
+import { and, eq, or, sql, type SQLWrapper } from 'drizzle-orm';
 import { z } from 'zod';
 import { actorOf } from '@/lib/audit/events';
 import { pseudonymizeAuditActor, recordAuditEvent } from '@/lib/audit/record';
@@ -90,23 +90,20 @@ function scrubTerms(subject: Subject): string[] {
   return [subject.email, subject.name].filter((t) => t.trim().length >= MIN_SCRUB_LENGTH);
 }
 
-// Nested replace() calls: one per term, applied to a column expression.
-function scrubbed(column: typeof tasks.title | typeof tasks.description, terms: string[]) {
-  return terms.reduce((expr, term) => sql`replace(${expr}, ${term}, ${REDACTED})`, sql`${column}`);
+// Nested replace() calls: one per term, applied to a text expression (a column, or a jsonb value as text).
+function scrubbed(text: SQLWrapper, terms: string[]) {
+  return terms.reduce((expr, term) => sql`replace(${expr}, ${term}, ${REDACTED})`, sql`${text}`);
 }
 
-function mentions(column: typeof tasks.title | typeof tasks.description, terms: string[]) {
-  return or(...terms.map((term) => sql`strpos(${column}, ${term}) > 0`));
+function mentions(text: SQLWrapper, terms: string[]) {
+  return or(...terms.map((term) => sql`strpos(${text}, ${term}) > 0`));
 }
 
-// A jsonb value with each term replaced: field values are strings (titles, descriptions, assignee emails).
+// A jsonb value as text: history values are strings (titles, descriptions, assignee emails).
+const jsonText = (column: typeof taskFieldChanges.value | typeof taskFieldChanges.losingValue) => sql`(${column} #>> '{}')`;
+
 function scrubbedJson(column: typeof taskFieldChanges.value | typeof taskFieldChanges.losingValue, terms: string[]) {
-  const text = terms.reduce((expr, term) => sql`replace(${expr}, ${term}, ${REDACTED})`, sql`(${column} #>> '{}')`);
-  return sql`case when jsonb_typeof(${column}) = 'string' then to_jsonb(${text}) else ${column} end`;
-}
-
-function jsonMentions(column: typeof taskFieldChanges.value | typeof taskFieldChanges.losingValue, terms: string[]) {
-  return or(...terms.map((term) => sql`strpos(${column} #>> '{}', ${term}) > 0`));
+  return sql`case when jsonb_typeof(${column}) = 'string' then to_jsonb(${scrubbed(jsonText(column), terms)}) else ${column} end`;
 }
 
 // The history of values that lost to Asana is kept with the task, so the person comes out of it too.
@@ -115,7 +112,7 @@ async function deidentifyTaskHistory(tx: Tx, terms: string[]): Promise<void> {
   await tx
     .update(taskFieldChanges)
     .set({ value: scrubbedJson(taskFieldChanges.value, terms), losingValue: scrubbedJson(taskFieldChanges.losingValue, terms) })
-    .where(or(jsonMentions(taskFieldChanges.value, terms), jsonMentions(taskFieldChanges.losingValue, terms)));
+    .where(or(mentions(jsonText(taskFieldChanges.value), terms), mentions(jsonText(taskFieldChanges.losingValue), terms)));
 }
 
 // Tasks are team work and stay; only the person is taken out of them.

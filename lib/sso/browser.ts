@@ -25,18 +25,15 @@ function stateCookie(name: string, value: string, maxAge: number, path: string, 
 // SameSite=Lax: the IdP sends the browser back to the OIDC callback with a top-level GET, which carries a Lax
 // cookie. A SAML IdP POSTs its form cross-site, which carries only a SameSite=None cookie, and browsers accept
 // those only when Secure: over https the same browser secret also goes into one of those, for the ACS.
-export function stateCookies(baseUrl: string, browser: string): string[] {
+export function stateCookies(baseUrl: string, browser: string, maxAge = LOGIN_STATE_TTL_SECONDS): string[] {
   const secure = isSecureBase(baseUrl);
-  const cookies = [stateCookie(STATE_COOKIE, browser, LOGIN_STATE_TTL_SECONDS, '/api/sso', 'Lax', secure)];
-  if (secure) cookies.push(stateCookie(SAML_STATE_COOKIE, browser, LOGIN_STATE_TTL_SECONDS, '/api/sso/saml', 'None', true));
+  const cookies = [stateCookie(STATE_COOKIE, browser, maxAge, '/api/sso', 'Lax', secure)];
+  if (secure) cookies.push(stateCookie(SAML_STATE_COOKIE, browser, maxAge, '/api/sso/saml', 'None', true));
   return cookies;
 }
 
 export function clearStateCookies(baseUrl: string): string[] {
-  const secure = isSecureBase(baseUrl);
-  const cookies = [stateCookie(STATE_COOKIE, '', 0, '/api/sso', 'Lax', secure)];
-  if (secure) cookies.push(stateCookie(SAML_STATE_COOKIE, '', 0, '/api/sso/saml', 'None', true));
-  return cookies;
+  return stateCookies(baseUrl, '', 0);
 }
 
 export function readStateCookie(req: Request, name: string = STATE_COOKIE): string | null {
